@@ -1,0 +1,162 @@
+"""The `entrypoint` command: resolve, write, drop, exec.
+
+Data flows one way: settings in, values resolved, file written, privileges
+dropped, command started. Every failure is an EntrypointError caught once in
+`main`, logged with its hint, and turned into its exit code before anything
+was started.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from entrypoint import __version__, envfile, privileges, process
+from entrypoint.errors import EX_CONFIG, EX_OK, EntrypointError, UsageError
+from entrypoint.manifest import load
+from entrypoint.resolve import Resolution, resolve
+from entrypoint.settings import USAGE, Settings, parse
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point; returns an exit code unless it execs."""
+    environ = dict(os.environ)
+    try:
+        settings = parse(sys.argv[1:] if argv is None else argv, environ)
+    except UsageError as error:
+        sys.stderr.write(f"entrypoint: {error}\n")
+        return error.exit_code
+    if settings.help:
+        sys.stdout.write(USAGE)
+        return EX_OK
+    if settings.version:
+        sys.stdout.write(f"entrypoint {__version__}\n")
+        return EX_OK
+
+    # Imported after the cheap paths so that --help and --version stay instant.
+    from entrypoint.log import configure  # noqa: PLC0415
+
+    log = configure(settings.log_level, settings.log_format)
+    try:
+        if settings.check:
+            return check(settings, environ, log)
+        start(settings, environ, log)
+    except EntrypointError as error:
+        log.error(
+            "entrypoint.failed",
+            error=error.message,
+            hint=error.hint,
+            exit_code=error.exit_code,
+        )
+        log.debug("entrypoint.traceback", exc_info=True)
+        return error.exit_code
+    return EX_OK
+
+
+def gather(settings: Settings, environ: dict[str, str], log: Any) -> Resolution:
+    """Load the manifest and resolve every key, logging what was skipped."""
+    manifest = load(settings.manifest) if settings.manifest else None
+    resolution = resolve(manifest, settings.secrets_dir, environ)
+    if resolution.undeclared:
+        log.warning(
+            "secrets.undeclared",
+            files=resolution.undeclared,
+            hint="declare them in the manifest to pass them to the app",
+        )
+    for key in resolution.shadowed:
+        log.warning("secrets.shadowed", key=key, winner="secrets-dir")
+    return resolution
+
+
+def check(settings: Settings, environ: dict[str, str], log: Any) -> int:
+    """Print each key's source and status; exit 0 when all is well, else 78."""
+    resolution = gather(settings, environ, log)
+    if settings.user:
+        try:
+            privileges.lookup(settings.user)
+        except EntrypointError as error:
+            resolution.problems.append(error.message)
+
+    sys.stdout.write(format_table(resolution))
+    for problem in resolution.problems:
+        sys.stdout.write(f"problem: {problem}\n")
+    return EX_CONFIG if resolution.problems else EX_OK
+
+
+def format_table(resolution: Resolution) -> str:
+    """KEY, SOURCE, STATUS columns; values are never part of a status."""
+    rows = [("KEY", "SOURCE", "STATUS")]
+    rows += [(row.key, row.source, row.state) for row in resolution.statuses]
+    widths = [max(len(row[column]) for row in rows) for column in range(2)]
+    return "".join(
+        f"{key:<{widths[0]}}  {source:<{widths[1]}}  {state}\n"
+        for key, source, state in rows
+    )
+
+
+def start(settings: Settings, environ: dict[str, str], log: Any) -> None:
+    """Resolve, write the .env, drop privileges and exec; never returns."""
+    if not settings.command:
+        raise UsageError(
+            "no command to run",
+            hint="give the server command after the options, or set CMD in the "
+            "Dockerfile",
+        )
+    resolution = gather(settings, environ, log)
+    resolution.raise_for_problems()
+    target = privileges.choose(settings.user, allow_root=settings.allow_root)
+    program = process.find(settings.command[0], environ.get("PATH"))
+
+    owner = envfile.Owner(target.uid, target.gid) if target else envfile.Owner()
+    texts = {key: value.text for key, value in resolution.values.items()}
+    envfile.write(settings.env_file, envfile.serialise(texts), owner)
+    log.info(
+        "secrets.resolved",
+        count=len(texts),
+        sources={key: value.source for key, value in resolution.values.items()},
+        env_file=str(settings.env_file),
+    )
+
+    child_env = _child_environment(settings, environ, resolution, target)
+    _become(target, log)
+    log.info("command.exec", program=settings.command[0], path=program)
+    try:
+        process.execute(program, settings.command, child_env)
+    except EntrypointError:
+        envfile.remove(settings.env_file)
+        raise
+
+
+def _child_environment(
+    settings: Settings,
+    environ: dict[str, str],
+    resolution: Resolution,
+    target: privileges.Target | None,
+) -> dict[str, str]:
+    remove: list[str] = []
+    if not settings.keep_env:
+        remove += [key for key in environ if key.startswith("ENTRYPOINT_")]
+        remove += resolution.consumed_variables
+        remove += resolution.secret_keys
+        remove += resolution.manifest_secret_keys
+    add = {"ENV_FILE": str(settings.env_file)}
+    if target is not None:
+        add.update(privileges.child_identity(target))
+    if settings.export:
+        add.update({key: value.text for key, value in resolution.values.items()})
+    return process.child_environment(environ, remove=remove, add=add)
+
+
+def _become(target: privileges.Target | None, log: Any) -> None:
+    if target is not None:
+        privileges.drop(target)
+        log.info(
+            "privileges.dropped",
+            uid=target.uid,
+            gid=target.gid,
+            groups=list(target.groups),
+            user=target.name,
+        )
+    elif os.geteuid() != 0:
+        privileges.forbid_new_privileges()

@@ -1,0 +1,175 @@
+"""Serialise values as a dotenv file and write it atomically, mode 0600.
+
+The format is aimed at python-dotenv's reader with its default settings, which
+is what pydantic-settings and most Python services use. Every value goes in
+double quotes with backslash escapes, plus two guards for the reader's quirks:
+
+* it expands `${NAME}` even inside quotes and has no escape for `$`, so each
+  `${` is written as `${:-$}{`: a reference to the empty name, which can
+  never be set, whose fallback is a literal `$`;
+* a value ending in a backslash would put `\\"` before the closing quote,
+  which older readers take as an escaped quote, so such a value ends with the
+  empty expansion `${:-}`.
+
+Carriage returns and line feeds are escaped because the reader opens files in
+text mode, where a raw CR would come back as LF.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from entrypoint.errors import EnvFileError
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def quote(text: str) -> str:
+    """The double-quoted dotenv form of `text`."""
+    body = text.translate(_ESCAPES).replace("${", "${:-$}{")
+    if body.endswith("\\"):
+        body += "${:-}"
+    return f'"{body}"'
+
+
+def serialise(values: Mapping[str, str]) -> str:
+    """The whole file: one `KEY="value"` line per key, LF endings."""
+    return "".join(f"{key}={quote(text)}\n" for key, text in values.items())
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who the file and its directory belong to; None keeps the current ids."""
+
+    uid: int | None = None
+    gid: int | None = None
+
+
+def write(path: Path, content: str, owner: Owner) -> None:
+    """Replace `path` with `content` so that no reader ever sees a partial file.
+
+    The data goes to a temporary file created 0600 in the same directory,
+    is flushed to disk, then renamed over the target. On any failure the
+    temporary file is removed and the old file, if any, is left as it was.
+    """
+    directory = path.parent
+    _prepare_directory(directory, owner)
+    _refuse_symlink(path)
+
+    temporary = directory / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    try:
+        descriptor = os.open(
+            temporary,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o600,
+        )
+    except OSError as error:
+        raise _write_error(path, error) from None
+
+    try:
+        _fill(descriptor, content.encode("utf-8"), owner)
+        os.replace(temporary, path)
+    except OSError as error:
+        _remove_quietly(temporary)
+        raise _write_error(path, error) from None
+    _sync_directory(directory)
+
+
+def remove(path: Path) -> bool:
+    """Delete the file if it is there; report whether it was."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _prepare_directory(directory: Path, owner: Owner) -> None:
+    try:
+        os.mkdir(directory, 0o700)
+    except FileExistsError:
+        _check_directory(directory)
+        return
+    except OSError as error:
+        raise EnvFileError(
+            f"cannot create the .env directory {directory}: {error.strerror}",
+            hint="create its parent, or point --env-file / ENTRYPOINT_ENV_FILE "
+            "at a writable place such as /run/app/.env on a tmpfs",
+        ) from None
+    _chown(directory, owner)
+
+
+def _check_directory(directory: Path) -> None:
+    info = os.lstat(directory)
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise EnvFileError(
+            f"the .env directory {directory} is not a plain directory",
+            hint="point --env-file at a file inside a real directory",
+        )
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise EnvFileError(
+            f"the .env directory {directory} is writable by group or others "
+            f"(mode {stat.S_IMODE(info.st_mode):04o}), so another user could "
+            "swap the file",
+            hint=f"chmod 0700 {directory}, or let the entrypoint create it",
+        )
+
+
+def _refuse_symlink(path: Path) -> None:
+    if path.is_symlink():
+        raise EnvFileError(
+            f"the .env path {path} is a symlink; refusing to write through it",
+            hint=f"remove the link at {path}",
+        )
+
+
+def _fill(descriptor: int, data: bytes, owner: Owner) -> None:
+    with os.fdopen(descriptor, "wb") as stream:
+        if owner.uid is not None or owner.gid is not None:
+            os.fchown(stream.fileno(), _id(owner.uid), _id(owner.gid))
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def _chown(path: Path, owner: Owner) -> None:
+    if owner.uid is not None or owner.gid is not None:
+        os.chown(path, _id(owner.uid), _id(owner.gid))
+
+
+def _id(value: int | None) -> int:
+    return -1 if value is None else value
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename durable; some filesystems refuse, which is harmless."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        os.fsync(descriptor)
+    os.close(descriptor)
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _write_error(path: Path, error: OSError) -> EnvFileError:
+    if error.errno == errno.ENOSPC:
+        hint = "free space on that filesystem, or give the tmpfs more room"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "mount a writable tmpfs there (the root filesystem may be read-only)"
+    else:
+        hint = "check the path and its filesystem"
+    return EnvFileError(
+        f"cannot write the .env file {path}: {error.strerror}", hint=hint
+    )

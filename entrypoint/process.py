@@ -1,0 +1,99 @@
+"""Start the command: find it, give it a clean environment, and exec it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+from collections.abc import Iterable, Mapping
+
+from entrypoint.errors import CommandNotExecutableError, CommandNotFoundError
+
+# Python ignores these at startup for its own sake; a server that inherited
+# the ignore would never die of a broken pipe or an oversized file.
+_PYTHON_IGNORED = (signal.SIGPIPE, signal.SIGXFSZ)
+
+
+def find(program: str, path: str | None) -> str:
+    """The file `execvp` would run for `program`, found before any change.
+
+    Looking it up before the .env is written means a typo in CMD fails fast
+    and leaves nothing behind.
+    """
+    if "/" in program:
+        return _check_executable(program, program)
+
+    seen_unexecutable = None
+    for directory in (path or os.defpath).split(os.pathsep):
+        candidate = os.path.join(directory or ".", program)
+        try:
+            info = os.stat(candidate)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_mode & 0o111:
+            return candidate
+        seen_unexecutable = seen_unexecutable or candidate
+    if seen_unexecutable is not None:
+        return _check_executable(seen_unexecutable, program)
+    raise CommandNotFoundError(
+        f"command {program!r} was not found on PATH",
+        hint="check CMD in the Dockerfile or the command given after the options",
+    )
+
+
+def _check_executable(candidate: str, program: str) -> str:
+    try:
+        info = os.stat(candidate)
+    except FileNotFoundError:
+        raise CommandNotFoundError(
+            f"command {program!r} does not exist",
+            hint="check CMD in the Dockerfile or the command given after the options",
+        ) from None
+    except OSError as error:
+        raise CommandNotExecutableError(
+            f"command {program!r} cannot be inspected: {error.strerror}",
+            hint="check the permissions of the directories leading to it",
+        ) from None
+    if not stat.S_ISREG(info.st_mode) or not info.st_mode & 0o111:
+        raise CommandNotExecutableError(
+            f"command {program!r} is not an executable file",
+            hint=f"chmod +x {candidate}, or run it through its interpreter",
+        )
+    return candidate
+
+
+def child_environment(
+    environ: Mapping[str, str],
+    *,
+    remove: Iterable[str],
+    add: Mapping[str, str],
+) -> dict[str, str]:
+    """The parent's environment less `remove`, with `add` laid over it."""
+    removed = set(remove)
+    child = {key: value for key, value in environ.items() if key not in removed}
+    child.update(add)
+    return child
+
+
+def reset_signals() -> None:
+    """Give the command default dispositions and an empty signal mask."""
+    for number in _PYTHON_IGNORED:
+        signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
+def execute(path: str, argv: list[str], env: Mapping[str, str]) -> None:
+    """Replace this process with the command; returns only by raising."""
+    reset_signals()
+    try:
+        os.execve(path, argv, env)
+    except PermissionError as error:
+        raise CommandNotExecutableError(
+            f"command {argv[0]!r} cannot be executed by this user: {error.strerror}",
+            hint="make it executable for the unprivileged user, or check noexec mounts",
+        ) from None
+    except OSError as error:
+        raise CommandNotExecutableError(
+            f"command {argv[0]!r} cannot be executed: {error.strerror}",
+            hint="check its interpreter line and architecture",
+        ) from None

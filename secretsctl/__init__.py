@@ -1,0 +1,1 @@
+"""Manage a project's secrets: check, generate, push, rotate, validate."""
