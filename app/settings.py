@@ -70,9 +70,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
     """Read the settings, raising `SettingsError` that names keys, never values."""
     path = env_file_path() if env_file is None else env_file
     try:
-        # The generated signature lists the fields only, not the
-        # pydantic-settings option that picks the dotenv file.
-        return Settings(_env_file=path)  # type: ignore[call-arg]
+        return Settings(_env_file=path)
     except OSError as exc:
         problem = f"cannot read {path}: {exc.strerror}"
         hint = "make it readable by the user the service runs as"
