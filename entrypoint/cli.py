@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if settings.check:
             return check(settings, environ, log)
-        start(settings, environ, log)
+        return start(settings, environ, log)
     except EntrypointError as error:
         log.error(
             "entrypoint.failed",
@@ -51,7 +51,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         log.debug("entrypoint.traceback", exc_info=True)
         return error.exit_code
-    return EX_OK
 
 
 def gather(settings: Settings, environ: dict[str, str], log: Any) -> Resolution:
@@ -95,19 +94,49 @@ def format_table(resolution: Resolution) -> str:
     )
 
 
-def start(settings: Settings, environ: dict[str, str], log: Any) -> None:
-    """Resolve, write the .env, drop privileges and exec; never returns."""
+def start(settings: Settings, environ: dict[str, str], log: Any) -> int:
+    """Resolve, write the .env, drop privileges and run the command.
+
+    In exec mode this never returns; in init mode it returns the exit code
+    the supervisor decided on.
+    """
     if not settings.command:
         raise UsageError(
             "no command to run",
             hint="give the server command after the options, or set CMD in the "
             "Dockerfile",
         )
+    launch = _prepare(settings, environ, log)
+    if settings.init:
+        return _supervise(settings, environ, launch, log)
+
+    privileges.become(launch.target, log)
+    log.info("command.exec", program=settings.command[0], path=launch.path)
+    try:
+        process.execute(launch.path, launch.argv, launch.env)
+    except EntrypointError:
+        envfile.remove(settings.env_file)
+        raise
+    return EX_OK  # pragma: no cover - execve does not return
+
+
+def _prepare(settings: Settings, environ: dict[str, str], log: Any) -> process.Launch:
+    """Everything up to the start; the resolved values die with this frame."""
     resolution = gather(settings, environ, log)
     resolution.raise_for_problems()
     target = privileges.choose(settings.user, allow_root=settings.allow_root)
-    program = process.find(settings.command[0], environ.get("PATH"))
+    path = process.find(settings.command[0], environ.get("PATH"))
+    _write(settings, resolution, target, log)
+    child_env = _child_environment(settings, environ, resolution, target)
+    return process.Launch(path, settings.command, child_env, target)
 
+
+def _write(
+    settings: Settings,
+    resolution: Resolution,
+    target: privileges.Target | None,
+    log: Any,
+) -> None:
     owner = envfile.Owner(target.uid, target.gid) if target else envfile.Owner()
     texts = {key: value.text for key, value in resolution.values.items()}
     envfile.write(settings.env_file, envfile.serialise(texts), owner)
@@ -118,14 +147,48 @@ def start(settings: Settings, environ: dict[str, str], log: Any) -> None:
         env_file=str(settings.env_file),
     )
 
-    child_env = _child_environment(settings, environ, resolution, target)
-    _become(target, log)
-    log.info("command.exec", program=settings.command[0], path=program)
+
+def _supervise(
+    settings: Settings, environ: dict[str, str], launch: process.Launch, log: Any
+) -> int:
+    """Init mode: run the command as a child and remove the .env after it."""
+    from entrypoint import supervisor  # noqa: PLC0415 - exec mode never needs it
+    from entrypoint.watch import Watcher  # noqa: PLC0415
+
+    watcher = None
+    if settings.supervision.watch:
+        watcher = Watcher(
+            settings.secrets_dir,
+            lambda: _rewrite(settings, environ, launch.target, log),
+        )
+    else:
+        # Nothing will be resolved again: keep no copy of values given as
+        # variables in this long-lived process.
+        environ.clear()
+        os.environ.clear()
+
     try:
-        process.execute(program, settings.command, child_env)
-    except EntrypointError:
-        envfile.remove(settings.env_file)
-        raise
+        return supervisor.run(launch, settings.supervision, log, watcher)
+    finally:
+        if envfile.remove(settings.env_file):
+            log.info("envfile.removed", env_file=str(settings.env_file))
+
+
+def _rewrite(
+    settings: Settings,
+    environ: dict[str, str],
+    target: privileges.Target | None,
+    log: Any,
+) -> bool:
+    """Resolve again after a change; keep the old file if anything is wrong."""
+    try:
+        resolution = gather(settings, environ, log)
+        resolution.raise_for_problems()
+        _write(settings, resolution, target, log)
+    except EntrypointError as error:
+        log.warning("secrets.reload_failed", error=error.message, kept="old .env")
+        return False
+    return True
 
 
 def _child_environment(
@@ -146,17 +209,3 @@ def _child_environment(
     if settings.export:
         add.update({key: value.text for key, value in resolution.values.items()})
     return process.child_environment(environ, remove=remove, add=add)
-
-
-def _become(target: privileges.Target | None, log: Any) -> None:
-    if target is not None:
-        privileges.drop(target)
-        log.info(
-            "privileges.dropped",
-            uid=target.uid,
-            gid=target.gid,
-            groups=list(target.groups),
-            user=target.name,
-        )
-    elif os.geteuid() != 0:
-        privileges.forbid_new_privileges()

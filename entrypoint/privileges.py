@@ -12,6 +12,7 @@ import grp
 import os
 import pwd
 from dataclasses import dataclass
+from typing import Any
 
 from entrypoint.errors import PrivilegeError, UnknownUserError
 
@@ -120,6 +121,21 @@ def _refuse_other_user(spec: str | None) -> None:
             hint="start the container as root (drop USER from the image) so the "
             "entrypoint can switch users, or unset ENTRYPOINT_USER",
         )
+
+
+def become(target: Target | None, log: Any) -> None:
+    """Drop to `target`, or when staying as a non-root user, lock that in."""
+    if target is not None:
+        drop(target)
+        log.info(
+            "privileges.dropped",
+            uid=target.uid,
+            gid=target.gid,
+            groups=list(target.groups),
+            user=target.name,
+        )
+    elif os.geteuid() != 0:
+        forbid_new_privileges()
 
 
 def drop(target: Target) -> None:

@@ -6,12 +6,26 @@ import os
 import signal
 import stat
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from entrypoint.errors import CommandNotExecutableError, CommandNotFoundError
+from entrypoint.privileges import Target
 
-# Python ignores these at startup for its own sake; a server that inherited
-# the ignore would never die of a broken pipe or an oversized file.
-_PYTHON_IGNORED = (signal.SIGPIPE, signal.SIGXFSZ)
+# Everything but the two signals no process can catch. Python ignores SIGPIPE
+# and SIGXFSZ for its own sake, and a parent (nohup, a shell script) may have
+# ignored or blocked others; a server that inherited that would never die of a
+# broken pipe, or would miss its shutdown signal.
+CATCHABLE = frozenset(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
+
+
+@dataclass
+class Launch:
+    """What the command runs as, with what. Init mode's parent clears `env`."""
+
+    path: str
+    argv: list[str]
+    env: dict[str, str] = field(repr=False)
+    target: Target | None
 
 
 def find(program: str, path: str | None) -> str:
@@ -77,8 +91,11 @@ def child_environment(
 
 def reset_signals() -> None:
     """Give the command default dispositions and an empty signal mask."""
-    for number in _PYTHON_IGNORED:
-        signal.signal(number, signal.SIG_DFL)
+    for number in CATCHABLE:
+        try:
+            signal.signal(number, signal.SIG_DFL)
+        except (OSError, ValueError):
+            continue  # glibc reserves a few real-time signals for threads
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
 

@@ -9,6 +9,7 @@ every container start would pay.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from entrypoint.errors import UsageError
 USAGE = """\
 usage: entrypoint [--secrets-dir DIR] [--manifest FILE] [--env-file PATH]
                   [--user USER[:GROUP]] [--allow-root] [--keep-env] [--export]
+                  [--init [--single-child] [--grace SECONDS]
+                          [--success-exit CODE]... [--watch]
+                          [--reload-signal SIG]]
                   [--check] [--version] [--] COMMAND [ARG...]
 
 Read secrets from DIR, KEY_FILE pointers and the environment, check them
@@ -36,6 +40,18 @@ options (each also read from the variable in brackets; the flag wins):
   --keep-env          pass every variable through [ENTRYPOINT_KEEP_ENV=1]
   --export            also put values in COMMAND's environment
                       [ENTRYPOINT_EXPORT=1]
+  --init              stay as PID 1: forward signals, reap zombies, remove
+                      the .env when COMMAND exits [ENTRYPOINT_INIT=1]
+  --single-child      forward signals to COMMAND only, not its process group
+                      [ENTRYPOINT_SINGLE_CHILD=1]
+  --grace SECONDS     wait this long after COMMAND exits before killing
+                      what is left of its group [ENTRYPOINT_GRACE] (default 5)
+  --success-exit CODE report COMMAND's exit CODE as 0; repeatable
+                      [ENTRYPOINT_SUCCESS_EXIT, comma-separated]
+  --watch             rewrite the .env when the secrets directory changes,
+                      then signal COMMAND [ENTRYPOINT_WATCH=1]
+  --reload-signal SIG the signal sent after a rewrite
+                      [ENTRYPOINT_RELOAD_SIGNAL] (default HUP)
   --check             report each key's source and status; start nothing
   --version           print the version
 also: ENTRYPOINT_LOG_LEVEL (debug, info, warning, error; default info),
@@ -50,11 +66,18 @@ _VALUE_OPTIONS = {
     "--manifest": "ENTRYPOINT_MANIFEST",
     "--env-file": "ENTRYPOINT_ENV_FILE",
     "--user": "ENTRYPOINT_USER",
+    "--grace": "ENTRYPOINT_GRACE",
+    "--success-exit": "ENTRYPOINT_SUCCESS_EXIT",
+    "--reload-signal": "ENTRYPOINT_RELOAD_SIGNAL",
 }
+_REPEATABLE = ("--success-exit",)
 _FLAG_OPTIONS = {
     "--allow-root": "ENTRYPOINT_ALLOW_ROOT",
     "--keep-env": "ENTRYPOINT_KEEP_ENV",
     "--export": "ENTRYPOINT_EXPORT",
+    "--init": "ENTRYPOINT_INIT",
+    "--single-child": "ENTRYPOINT_SINGLE_CHILD",
+    "--watch": "ENTRYPOINT_WATCH",
     "--check": None,
     "--version": None,
     "--help": None,
@@ -62,6 +85,17 @@ _FLAG_OPTIONS = {
 }
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """How init mode looks after the command."""
+
+    single_child: bool = False
+    grace: float = 5.0
+    success_exits: frozenset[int] = frozenset()
+    watch: bool = False
+    reload_signal: int = signal.SIGHUP
 
 
 @dataclass(frozen=True)
@@ -75,6 +109,8 @@ class Settings:
     allow_root: bool = False
     keep_env: bool = False
     export: bool = False
+    init: bool = False
+    supervision: Supervision = field(default_factory=Supervision)
     check: bool = False
     version: bool = False
     help: bool = False
@@ -93,11 +129,15 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
         option: _boolean(environ, variable) if variable else False
         for option, variable in _FLAG_OPTIONS.items()
     }
+    repeated: dict[str, str] = {}
     for option, value in options:
         if value is None:
             flags[option] = True
+        elif option in _REPEATABLE and option in repeated:
+            repeated[option] += f",{value}"
         else:
-            values[option] = value
+            repeated[option] = value
+    values.update(repeated)
 
     return Settings(
         secrets_dir=Path(values["--secrets-dir"] or "/run/secrets"),
@@ -107,6 +147,14 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
         allow_root=flags["--allow-root"],
         keep_env=flags["--keep-env"],
         export=flags["--export"],
+        init=flags["--init"],
+        supervision=Supervision(
+            single_child=flags["--single-child"],
+            grace=_grace(values["--grace"]),
+            success_exits=_exit_codes(values["--success-exit"]),
+            watch=flags["--watch"],
+            reload_signal=_signal(values["--reload-signal"]),
+        ),
         check=flags["--check"],
         version=flags["--version"],
         help=flags["--help"] or flags["-h"],
@@ -148,6 +196,49 @@ def _split(argv: Sequence[str]) -> tuple[list[tuple[str, str | None]], list[str]
             )
         index += 1
     return options, []
+
+
+def _grace(raw: str | None) -> float:
+    try:
+        seconds = float(raw) if raw else 5.0
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise UsageError(
+            f"--grace {raw!r} is not a number of seconds",
+            hint="give seconds from 0 to 3600; keep it under Docker's 10 s stop "
+            "timeout",
+        )
+    return seconds
+
+
+def _exit_codes(raw: str | None) -> frozenset[int]:
+    words = [word for word in (raw or "").replace(" ", ",").split(",") if word]
+    if not all(word.isdigit() and int(word) <= 255 for word in words):
+        raise UsageError(
+            f"--success-exit {raw!r} is not a list of exit codes",
+            hint="give codes from 0 to 255, for example --success-exit 143",
+        )
+    return frozenset(int(word) for word in words)
+
+
+def _signal(raw: str | None) -> int:
+    if not raw:
+        return signal.SIGHUP
+    name = raw.upper()
+    if raw.isdigit():
+        number = int(raw)
+    else:
+        number = getattr(signal, name if name.startswith("SIG") else f"SIG{name}", -1)
+    if number not in signal.valid_signals() or number in (
+        signal.SIGKILL,
+        signal.SIGSTOP,
+    ):
+        raise UsageError(
+            f"--reload-signal {raw!r} is not a catchable signal",
+            hint="name one such as HUP, USR1 or USR2",
+        )
+    return int(number)
 
 
 def _boolean(environ: Mapping[str, str], variable: str) -> bool:

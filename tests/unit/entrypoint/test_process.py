@@ -68,17 +68,16 @@ def test_child_environment_removes_then_adds() -> None:
     assert child == {"KEEP": "1", "HOME": "/home/app", "ENV_FILE": "/run/app/.env"}
 
 
-def test_reset_signals_restores_python_ignored_signals() -> None:
-    """SIGPIPE and SIGXFSZ go back to default and the mask is emptied."""
-    previous = {
-        number: signal.getsignal(number) for number in (signal.SIGPIPE, signal.SIGXFSZ)
-    }
+def test_reset_signals_restores_defaults_and_empties_the_mask() -> None:
+    """Python's ignored SIGPIPE/SIGXFSZ and any inherited ignore are undone."""
+    watched = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGHUP, signal.SIGINT)
+    previous = {number: signal.getsignal(number) for number in watched}
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
     try:
         process.reset_signals()
 
-        assert signal.getsignal(signal.SIGPIPE) == signal.SIG_DFL
-        assert signal.getsignal(signal.SIGXFSZ) == signal.SIG_DFL
+        assert all(signal.getsignal(number) == signal.SIG_DFL for number in watched)
         assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()
     finally:
         for number, handler in previous.items():
