@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
 from entrypoint.cli import check
-from entrypoint.log import configure
+from entrypoint.log import configure as configure_logging
 from entrypoint.settings import parse
 
+HELP = "resolve every manifest key and report its source and status"
 
-def run(manifest: Path, secrets_dir: Path) -> int:
-    """Resolve every key of `manifest` and print the status table."""
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        default=Path("secrets.example"),
+        help="the manifest (default: ./secrets.example)",
+    )
+    parser.add_argument(
+        "--secrets-dir",
+        type=Path,
+        default=Path(os.environ.get("ENTRYPOINT_SECRETS_DIR", "/run/secrets")),
+        help="where secret files are (default: $ENTRYPOINT_SECRETS_DIR or "
+        "/run/secrets)",
+    )
+
+
+def run(arguments: argparse.Namespace) -> int:
+    """Resolve every key of the manifest and print the status table."""
     environ = dict(os.environ)
     settings = parse(
-        ["--check", "--manifest", str(manifest), "--secrets-dir", str(secrets_dir)],
+        [
+            "--check",
+            "--manifest",
+            str(arguments.manifest),
+            "--secrets-dir",
+            str(arguments.secrets_dir),
+        ],
         environ,
     )
-    log = configure(settings.log_level, settings.log_format)
+    log = configure_logging(settings.log_level, settings.log_format)
     return check(settings, environ, log)

@@ -1,42 +1,42 @@
-"""The `secretsctl` command: one subcommand per module in this package."""
+"""The `secretsctl` command: one module per subcommand, found by name here.
+
+Each subcommand module exposes `HELP`, `configure(parser)` to declare its
+arguments and `run(arguments) -> int`. Modules import heavy libraries (the
+docker SDK) inside the functions that need them, so building the parser stays
+cheap.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
+import importlib
 import sys
-from pathlib import Path
 
-from entrypoint.errors import EX_USAGE, EntrypointError
+from entrypoint.errors import EntrypointError
+
+SUBCOMMANDS = {
+    "check": "secretsctl.check",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="secretsctl", description="Manage the secrets a service needs."
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    check = commands.add_parser(
-        "check", help="resolve every key in the manifest and report its status"
-    )
-    check.add_argument("--manifest", type=Path, default=Path("secrets.example"))
-    check.add_argument(
-        "--secrets-dir",
-        type=Path,
-        default=Path(os.environ.get("ENTRYPOINT_SECRETS_DIR", "/run/secrets")),
-    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, path in SUBCOMMANDS.items():
+        module = importlib.import_module(path)
+        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
+        module.configure(sub)
+        sub.set_defaults(module=module)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    arguments = parser.parse_args(argv)
+    arguments = build_parser().parse_args(argv)
     try:
-        if arguments.command == "check":
-            from secretsctl.check import run  # noqa: PLC0415
-
-            return run(arguments.manifest, arguments.secrets_dir)
+        result: int = arguments.module.run(arguments)
     except EntrypointError as error:
         sys.stderr.write(f"secretsctl: {error}\n")
         return error.exit_code
-    return EX_USAGE
+    return result
