@@ -13,9 +13,11 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-import docker
+
 import pytest
 from docker.errors import APIError, DockerException, NotFound
+
+import docker
 
 ROOT = Path(__file__).resolve().parents[2]
 LABEL = "org.secrets-entrypoint.test-session"
