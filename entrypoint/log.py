@@ -1,42 +1,88 @@
 """Structured logging: dotted event names with fields, never a value.
 
-Events carry key names, sources, counts and ids. The one rule that matters
-here is enforced by the data, not by this module: values travel as objects
-whose text never reaches a log call.
+Events carry key names, sources, counts and ids. The rule that matters here
+is enforced by the data, not by this module: values travel as objects whose
+text never reaches a log call.
+
+JSON lines are rendered here by hand. Importing structlog costs more than the
+entrypoint's whole start-up budget (it pulls in asyncio), and every container
+start would pay it; the loggers below keep structlog's calling convention
+(`log.info("event.name", key=value)`, `bind`) and its JSON field names. The
+console format, meant for a person at a terminal, is structlog's own renderer.
 """
 
 from __future__ import annotations
 
-import logging
+import json
 import sys
-from typing import Any
+import time
+import traceback
+from typing import Any, TextIO
 
-import structlog
+LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40}
 
-_LEVELS = {
-    "debug": logging.DEBUG,
-    "info": logging.INFO,
-    "warning": logging.WARNING,
-    "error": logging.ERROR,
-}
+
+class JsonLogger:
+    """One JSON object per event on a stream, structlog-style."""
+
+    def __init__(
+        self, threshold: int, stream: TextIO, context: dict[str, Any] | None = None
+    ) -> None:
+        self.threshold = threshold
+        self.stream = stream
+        self.context = context or {}
+
+    def bind(self, **fields: Any) -> JsonLogger:
+        return JsonLogger(self.threshold, self.stream, {**self.context, **fields})
+
+    def debug(self, event: str, **fields: Any) -> None:
+        self._emit("debug", event, fields)
+
+    def info(self, event: str, **fields: Any) -> None:
+        self._emit("info", event, fields)
+
+    def warning(self, event: str, **fields: Any) -> None:
+        self._emit("warning", event, fields)
+
+    def error(self, event: str, **fields: Any) -> None:
+        self._emit("error", event, fields)
+
+    def _emit(self, level: str, event: str, fields: dict[str, Any]) -> None:
+        if LEVELS[level] < self.threshold:
+            return
+        if fields.pop("exc_info", False):
+            fields["exception"] = traceback.format_exc()
+        record = {**self.context, **fields, "event": event, "level": level}
+        record["timestamp"] = _timestamp()
+        self.stream.write(json.dumps(record, default=str) + "\n")
+        self.stream.flush()
 
 
 def configure(level: str, form: str) -> Any:
-    """Set structlog up for stderr and return the entrypoint's logger."""
-    renderer: Any
+    """A logger for stderr in the chosen format; debug, info, warning, error."""
+    threshold = LEVELS[level]
     if form == "console":
-        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
-    else:
-        renderer = structlog.processors.JSONRenderer()
+        return _console(threshold).bind(logger="entrypoint")
+    return JsonLogger(threshold, sys.stderr, {"logger": "entrypoint"})
+
+
+def _console(threshold: int) -> Any:
+    import structlog  # noqa: PLC0415 - a person at a terminal can wait for it
 
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
+            structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()),
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(_LEVELS[level]),
+        wrapper_class=structlog.make_filtering_bound_logger(threshold),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )
-    return structlog.get_logger().bind(logger="entrypoint")
+    return structlog.get_logger()
+
+
+def _timestamp() -> str:
+    now = time.time()
+    seconds = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+    return f"{seconds}.{int(now % 1 * 1_000_000):06d}Z"
