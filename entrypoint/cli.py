@@ -128,7 +128,7 @@ def _prepare(settings: Settings, environ: dict[str, str], log: Any) -> process.L
     path = process.find(settings.command[0], environ.get("PATH"))
     _write(settings, resolution, target, log)
     child_env = _child_environment(settings, environ, resolution, target)
-    return process.Launch(path, settings.command, child_env, target)
+    return process.Launch(path, list(settings.command), child_env, target)
 
 
 def _write(
@@ -144,7 +144,7 @@ def _write(
         "secrets.resolved",
         count=len(texts),
         sources={key: value.source for key, value in resolution.values.items()},
-        env_file=str(settings.env_file),
+        env_file=settings.env_file,
     )
 
 
@@ -171,7 +171,7 @@ def _supervise(
         return supervisor.run(launch, settings.supervision, log, watcher)
     finally:
         if envfile.remove(settings.env_file):
-            log.info("envfile.removed", env_file=str(settings.env_file))
+            log.info("envfile.removed", env_file=settings.env_file)
 
 
 def _rewrite(
@@ -203,7 +203,7 @@ def _child_environment(
         remove += resolution.consumed_variables
         remove += resolution.secret_keys
         remove += resolution.manifest_secret_keys
-    add = {"ENV_FILE": str(settings.env_file)}
+    add = {"ENV_FILE": settings.env_file}
     if target is not None:
         add.update(privileges.child_identity(target))
     if settings.export:

@@ -22,8 +22,7 @@ import errno
 import os
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
 from entrypoint.errors import EnvFileError
 
@@ -43,26 +42,31 @@ def serialise(values: Mapping[str, str]) -> str:
     return "".join(f"{key}={quote(text)}\n" for key, text in values.items())
 
 
-@dataclass(frozen=True)
-class Owner:
+StrPath = str | os.PathLike[str]
+
+
+class Owner(NamedTuple):
     """Who the file and its directory belong to; None keeps the current ids."""
 
     uid: int | None = None
     gid: int | None = None
 
 
-def write(path: Path, content: str, owner: Owner) -> None:
+def write(path: StrPath, content: str, owner: Owner) -> None:
     """Replace `path` with `content` so that no reader ever sees a partial file.
 
     The data goes to a temporary file created 0600 in the same directory,
     is flushed to disk, then renamed over the target. On any failure the
     temporary file is removed and the old file, if any, is left as it was.
     """
-    directory = path.parent
+    path = os.fspath(path)
+    directory, name = os.path.split(path)
     _prepare_directory(directory, owner)
     _refuse_symlink(path)
 
-    temporary = directory / f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    temporary = os.path.join(
+        directory, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    )
     try:
         descriptor = os.open(
             temporary,
@@ -81,16 +85,16 @@ def write(path: Path, content: str, owner: Owner) -> None:
     _sync_directory(directory)
 
 
-def remove(path: Path) -> bool:
+def remove(path: StrPath) -> bool:
     """Delete the file if it is there; report whether it was."""
     try:
-        path.unlink()
+        os.unlink(path)
     except FileNotFoundError:
         return False
     return True
 
 
-def _prepare_directory(directory: Path, owner: Owner) -> None:
+def _prepare_directory(directory: str, owner: Owner) -> None:
     try:
         os.mkdir(directory, 0o700)
     except FileExistsError:
@@ -105,7 +109,7 @@ def _prepare_directory(directory: Path, owner: Owner) -> None:
     _chown(directory, owner)
 
 
-def _check_directory(directory: Path) -> None:
+def _check_directory(directory: str) -> None:
     info = os.lstat(directory)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         raise EnvFileError(
@@ -121,8 +125,8 @@ def _check_directory(directory: Path) -> None:
         )
 
 
-def _refuse_symlink(path: Path) -> None:
-    if path.is_symlink():
+def _refuse_symlink(path: str) -> None:
+    if os.path.islink(path):
         raise EnvFileError(
             f"the .env path {path} is a symlink; refusing to write through it",
             hint=f"remove the link at {path}",
@@ -138,7 +142,7 @@ def _fill(descriptor: int, data: bytes, owner: Owner) -> None:
         os.fsync(stream.fileno())
 
 
-def _chown(path: Path, owner: Owner) -> None:
+def _chown(path: str, owner: Owner) -> None:
     if owner.uid is not None or owner.gid is not None:
         os.chown(path, _id(owner.uid), _id(owner.gid))
 
@@ -147,7 +151,7 @@ def _id(value: int | None) -> int:
     return -1 if value is None else value
 
 
-def _sync_directory(directory: Path) -> None:
+def _sync_directory(directory: str) -> None:
     """Make the rename durable; some filesystems refuse, which is harmless."""
     try:
         descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
@@ -158,12 +162,12 @@ def _sync_directory(directory: Path) -> None:
     os.close(descriptor)
 
 
-def _remove_quietly(path: Path) -> None:
+def _remove_quietly(path: str) -> None:
     with contextlib.suppress(OSError):
-        path.unlink()
+        os.unlink(path)
 
 
-def _write_error(path: Path, error: OSError) -> EnvFileError:
+def _write_error(path: str, error: OSError) -> EnvFileError:
     if error.errno == errno.ENOSPC:
         hint = "free space on that filesystem, or give the tmpfs more room"
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

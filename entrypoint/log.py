@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-import traceback
 from typing import Any, TextIO
 
 LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40}
@@ -51,6 +50,8 @@ class JsonLogger:
         if LEVELS[level] < self.threshold:
             return
         if fields.pop("exc_info", False):
+            import traceback  # noqa: PLC0415 - only debug output needs it
+
             fields["exception"] = traceback.format_exc()
         record = {**self.context, **fields, "event": event, "level": level}
         record["timestamp"] = _timestamp()

@@ -10,9 +10,9 @@ project's manifest.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import NamedTuple
 
 from entrypoint.errors import ConfigError
 
@@ -36,16 +36,14 @@ _DOUBLE_QUOTE_ESCAPES = {
 }
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A `${NAME}` or `${NAME|url}` inside a default."""
 
     key: str
     filter: str | None = None
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One declared key and what the manifest says about it."""
 
     key: str
@@ -73,22 +71,26 @@ class Entry:
         return "".join(parts)
 
 
-@dataclass(frozen=True)
 class Manifest:
     """The declared keys in file order, and where the manifest came from."""
 
-    path: Path
-    entries: dict[str, Entry] = field(default_factory=dict)
-    by_file_name: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("by_file_name", "entries", "path")
+
+    def __init__(self, path: str, entries: dict[str, Entry]) -> None:
+        self.path = path
+        self.entries = entries
+        self.by_file_name = {entry.file_name: entry.key for entry in entries.values()}
 
     def __contains__(self, key: object) -> bool:
         return key in self.entries
 
 
-def load(path: Path) -> Manifest:
+def load(path: str | os.PathLike[str]) -> Manifest:
     """Parse the manifest at `path`; every problem names `file:line`."""
+    path = os.fspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
     except FileNotFoundError:
         raise ConfigError(
             f"manifest {path} does not exist",
@@ -102,7 +104,7 @@ def load(path: Path) -> Manifest:
     return parse(text, path)
 
 
-def parse(text: str, path: Path) -> Manifest:
+def parse(text: str, path: str | os.PathLike[str]) -> Manifest:
     """Parse manifest text; `path` is only used to name lines in errors."""
     entries: dict[str, Entry] = {}
     pending: dict[str, str | bool] = {}
@@ -141,8 +143,7 @@ def parse(text: str, path: Path) -> Manifest:
             hint="put the annotation line directly above its KEY= line",
         )
     _check_references(entries, path)
-    by_file_name = {entry.file_name: entry.key for entry in entries.values()}
-    return Manifest(path=path, entries=entries, by_file_name=by_file_name)
+    return Manifest(os.fspath(path), entries)
 
 
 def _annotations(text: str, where: str) -> dict[str, str | bool]:
@@ -242,7 +243,7 @@ def _reference(body: str, where: str) -> Reference:
     return Reference(key=key, filter=name or None)
 
 
-def _check_references(entries: dict[str, Entry], path: Path) -> None:
+def _check_references(entries: dict[str, Entry], path: object) -> None:
     for entry in entries.values():
         for reference in entry.references:
             if reference.key not in entries:
@@ -257,7 +258,7 @@ def _check_references(entries: dict[str, Entry], path: Path) -> None:
 
 
 def _check_cycle(
-    key: str, entries: dict[str, Entry], path: Path, trail: tuple[str, ...]
+    key: str, entries: dict[str, Entry], path: object, trail: tuple[str, ...]
 ) -> None:
     if key in trail:
         cycle = " -> ".join((*trail[trail.index(key) :], key))

@@ -11,16 +11,14 @@ from __future__ import annotations
 import grp
 import os
 import pwd
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from entrypoint.errors import PrivilegeError, UnknownUserError
 
 PR_SET_NO_NEW_PRIVS = 38
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Who the command will run as."""
 
     uid: int

@@ -6,7 +6,7 @@ import os
 import signal
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from entrypoint.errors import CommandNotExecutableError, CommandNotFoundError
 from entrypoint.privileges import Target
@@ -18,14 +18,16 @@ from entrypoint.privileges import Target
 CATCHABLE = frozenset(signal.valid_signals()) - {signal.SIGKILL, signal.SIGSTOP}
 
 
-@dataclass
-class Launch:
+class Launch(NamedTuple):
     """What the command runs as, with what. Init mode's parent clears `env`."""
 
     path: str
     argv: list[str]
-    env: dict[str, str] = field(repr=False)
+    env: dict[str, str]
     target: Target | None
+
+    def __repr__(self) -> str:
+        return f"Launch(path={self.path!r}, argv={self.argv!r}, env=<hidden>)"
 
 
 def find(program: str, path: str | None) -> str:

@@ -7,16 +7,15 @@ takes its default: that is a placeholder for people copying the manifest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+import os
+from typing import NamedTuple
 
 from entrypoint.errors import ConfigError
 from entrypoint.manifest import Entry, Manifest, Reference
 from entrypoint.sources import Found, from_environment, from_key_file, scan_directory
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A resolved value that knows whether it is secret.
 
     Its text is left out of `repr`, so printing, logging or a traceback's
@@ -24,14 +23,19 @@ class Value:
     """
 
     key: str
-    text: str = field(repr=False)
+    text: str
     source: str
     origin: str
     secret: bool
 
+    def __repr__(self) -> str:
+        return (
+            f"Value(key={self.key!r}, source={self.source!r}, "
+            f"secret={self.secret}, text=<hidden>)"
+        )
 
-@dataclass(frozen=True)
-class Status:
+
+class Status(NamedTuple):
     """One row of the `--check` table."""
 
     key: str
@@ -39,17 +43,20 @@ class Status:
     state: str
 
 
-@dataclass
 class Resolution:
-    """Everything resolution learnt; values only when there are no problems."""
+    """Everything resolution learnt, problems included."""
 
-    values: dict[str, Value] = field(default_factory=dict)
-    statuses: list[Status] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    undeclared: list[str] = field(default_factory=list)
-    shadowed: list[str] = field(default_factory=list)
-    consumed_variables: list[str] = field(default_factory=list)
-    manifest_secret_keys: list[str] = field(default_factory=list)
+    def __init__(self, problems: list[str], undeclared: list[str]) -> None:
+        self.values: dict[str, Value] = {}
+        self.statuses: list[Status] = []
+        self.problems = problems
+        self.undeclared = undeclared
+        self.shadowed: list[str] = []
+        self.consumed_variables: list[str] = []
+        self.manifest_secret_keys: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"Resolution(values={self.values!r}, problems={self.problems!r})"
 
     def raise_for_problems(self) -> None:
         if self.problems:
@@ -65,11 +72,13 @@ class Resolution:
 
 
 def resolve(
-    manifest: Manifest | None, secrets_dir: Path, environ: dict[str, str]
+    manifest: Manifest | None,
+    secrets_dir: str | os.PathLike[str],
+    environ: dict[str, str],
 ) -> Resolution:
     """Resolve every key from every source and collect every problem."""
     scan = scan_directory(secrets_dir, manifest)
-    resolution = Resolution(problems=list(scan.problems), undeclared=scan.undeclared)
+    resolution = Resolution(list(scan.problems), scan.undeclared)
     if manifest is None:
         for key, found in scan.found.items():
             resolution.values[key] = _value(found, secret=True)
@@ -184,7 +193,7 @@ def _status(entry: Entry, value: Value | None) -> Status:
     return Status(entry.key, "-", state)
 
 
-def _looked_in(entry: Entry, secrets_dir: Path) -> str:
+def _looked_in(entry: Entry, secrets_dir: str | os.PathLike[str]) -> str:
     places = [
         f"{secrets_dir}/{entry.file_name}",
         f"${entry.key}_FILE",

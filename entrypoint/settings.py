@@ -9,11 +9,11 @@ every container start would pay.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import NamedTuple
 
 from entrypoint.errors import UsageError
 
@@ -87,8 +87,7 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
 
 
-@dataclass(frozen=True)
-class Supervision:
+class Supervision(NamedTuple):
     """How init mode looks after the command."""
 
     single_child: bool = False
@@ -98,25 +97,24 @@ class Supervision:
     reload_signal: int = signal.SIGHUP
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything one run of the entrypoint needs to know."""
 
-    secrets_dir: Path = Path("/run/secrets")
-    manifest: Path | None = None
-    env_file: Path = Path("/run/app/.env")
+    secrets_dir: str = "/run/secrets"
+    manifest: str | None = None
+    env_file: str = "/run/app/.env"
     user: str | None = None
     allow_root: bool = False
     keep_env: bool = False
     export: bool = False
     init: bool = False
-    supervision: Supervision = field(default_factory=Supervision)
+    supervision: Supervision = Supervision()
     check: bool = False
     version: bool = False
     help: bool = False
     log_level: str = "info"
     log_format: str = "json"
-    command: list[str] = field(default_factory=list)
+    command: tuple[str, ...] = ()
 
 
 def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
@@ -140,9 +138,9 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
     values.update(repeated)
 
     return Settings(
-        secrets_dir=Path(values["--secrets-dir"] or "/run/secrets"),
-        manifest=Path(values["--manifest"]) if values["--manifest"] else None,
-        env_file=Path(values["--env-file"] or "/run/app/.env").absolute(),
+        secrets_dir=values["--secrets-dir"] or "/run/secrets",
+        manifest=values["--manifest"] or None,
+        env_file=os.path.abspath(values["--env-file"] or "/run/app/.env"),
         user=values["--user"] or None,
         allow_root=flags["--allow-root"],
         keep_env=flags["--keep-env"],
@@ -162,7 +160,7 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
         log_format=_choice(
             environ, "ENTRYPOINT_LOG_FORMAT", LOG_FORMATS, _default_format()
         ),
-        command=list(command),
+        command=tuple(command),
     )
 
 

@@ -7,8 +7,7 @@ can report every bad input at once instead of stopping at the first.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import NamedTuple
 
 from entrypoint.manifest import KEY_PATTERN, Manifest
 
@@ -18,23 +17,27 @@ from entrypoint.manifest import KEY_PATTERN, Manifest
 MAX_SECRET_BYTES = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A raw value and where it was read from. The text is never shown."""
 
     key: str
-    text: str = field(repr=False)
+    text: str
     source: str
     origin: str
 
+    def __repr__(self) -> str:
+        return f"Found(key={self.key!r}, source={self.source!r}, text=<hidden>)"
 
-@dataclass
+
 class DirectoryScan:
     """What a pass over the secrets directory found."""
 
-    found: dict[str, Found] = field(default_factory=dict)
-    undeclared: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    __slots__ = ("found", "problems", "undeclared")
+
+    def __init__(self) -> None:
+        self.found: dict[str, Found] = {}
+        self.undeclared: list[str] = []
+        self.problems: list[str] = []
 
 
 def key_for_file_name(name: str) -> str:
@@ -42,12 +45,15 @@ def key_for_file_name(name: str) -> str:
     return name.upper().replace("-", "_").replace(".", "_")
 
 
-def scan_directory(directory: Path, manifest: Manifest | None) -> DirectoryScan:
+def scan_directory(
+    directory: str | os.PathLike[str], manifest: Manifest | None
+) -> DirectoryScan:
     """Read every secret file in `directory` that the manifest declares.
 
     Without a manifest every file is taken. Names starting with a dot are
     Kubernetes' bookkeeping (`..data` and its timestamped targets) and skipped.
     """
+    directory = os.fspath(directory)
     scan = DirectoryScan()
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)

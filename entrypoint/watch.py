@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 Fingerprint = tuple[tuple[object, ...], ...]
 
 
-def fingerprint(directory: Path) -> Fingerprint:
+def fingerprint(directory: str | os.PathLike[str]) -> Fingerprint:
     """Names, link targets, inodes, sizes and mtimes of the directory's entries."""
     try:
         entries = list(os.scandir(directory))
@@ -35,7 +34,9 @@ def fingerprint(directory: Path) -> Fingerprint:
 class Watcher:
     """Calls `reload` after the directory changed; reload says if it worked."""
 
-    def __init__(self, directory: Path, reload: Callable[[], bool]) -> None:
+    def __init__(
+        self, directory: str | os.PathLike[str], reload: Callable[[], bool]
+    ) -> None:
         self.directory = directory
         self.reload = reload
         self.last = fingerprint(directory)
