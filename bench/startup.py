@@ -80,9 +80,7 @@ def parse_arguments() -> argparse.Namespace:
         help="interpreter for the entrypoint's venv and the Python floor "
         "(default: Debian's, as in the image; else this one)",
     )
-    parser.add_argument(
-        "--out", type=Path, default=HERE / "results" / "startup.json"
-    )
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "startup.json")
     return parser.parse_args()
 
 
@@ -137,14 +135,30 @@ def process_level(
     file_env = {f"{key}_FILE": str(directory / key.lower()) for key in keys}
     commands: dict[str, tuple[Command, dict[str, str]]] = {
         "entrypoint": (
-            [str(entrypoint), "--secrets-dir", str(directory), "--manifest",
-             str(manifest), "--env-file", str(env_dir / "ep.env"),
-             "--user", "nobody", "--", "/bin/true"],
+            [
+                str(entrypoint),
+                "--secrets-dir",
+                str(directory),
+                "--manifest",
+                str(manifest),
+                "--env-file",
+                str(env_dir / "ep.env"),
+                "--user",
+                "nobody",
+                "--",
+                "/bin/true",
+            ],
             {},
         ),
         "shell+gosu": (
-            ["bash", str(HERE / "shell_pattern.sh"), str(work / f"sh-{size}.env"),
-             *keys, "--", "/bin/true"],
+            [
+                "bash",
+                str(HERE / "shell_pattern.sh"),
+                str(work / f"sh-{size}.env"),
+                *keys,
+                "--",
+                "/bin/true",
+            ],
             file_env,
         ),
         "tini+gosu": (["tini", "--", "gosu", "nobody", "/bin/true"], {}),
@@ -178,8 +192,11 @@ def measure(
 def run_once(argv: Command, extra: dict[str, str], base: dict[str, str]) -> float:
     start = time.perf_counter()
     done = subprocess.run(
-        argv, env={**base, **extra}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, check=False,
+        argv,
+        env={**base, **extra},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
@@ -195,8 +212,11 @@ def peak_memory(argv: Command, extra: dict[str, str]) -> int:
     its own memory as the child's.
     """
     done = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", *argv], env={**BASE_ENV, **extra},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
+        ["/usr/bin/time", "-f", "%M", *argv],
+        env={**BASE_ENV, **extra},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=True,
     )
     return int(done.stderr.decode().strip().splitlines()[-1])
 
@@ -227,9 +247,20 @@ def memory(work: Path, entrypoint: Path, size: int) -> dict[str, int]:
     target = work / "init"
     target.mkdir()
     child = subprocess.Popen(
-        [str(entrypoint), "--init", "--allow-root", "--env-file",
-         str(target / ".env"), "--secrets-dir", str(target), "--", "sleep", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(entrypoint),
+            "--init",
+            "--allow-root",
+            "--env-file",
+            str(target / ".env"),
+            "--secrets-dir",
+            str(target),
+            "--",
+            "sleep",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     time.sleep(1)
     status = Path(f"/proc/{child.pid}/status").read_text()

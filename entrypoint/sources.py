@@ -131,13 +131,12 @@ def read_secret_file(path: str, label: str, problems: list[str]) -> str | None:
     not mean as part of the password; exactly one is removed, nothing else.
     """
     try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_SECRET_BYTES + 1)
+        data = _read_limited(path)
     except OSError as error:
         problems.append(f"{label} cannot be read: {error.strerror}")
         return None
 
-    if len(data) > MAX_SECRET_BYTES:
+    if data is None:
         problems.append(f"{label} is larger than 1 MiB; a secret must be smaller")
         return None
     if data.endswith(b"\r\n"):
@@ -155,6 +154,27 @@ def read_secret_file(path: str, label: str, problems: list[str]) -> str | None:
             "store binary secrets base64-encoded"
         )
         return None
+
+
+def _read_limited(path: str) -> bytes | None:
+    """The file's bytes, or None past the limit.
+
+    Reads through the descriptor in pieces sized from fstat: asking for the
+    limit in one read would allocate a megabyte per secret.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        chunk = os.fstat(descriptor).st_size + 1
+        pieces = []
+        total = 0
+        while piece := os.read(descriptor, max(chunk, 4096)):
+            total += len(piece)
+            if total > MAX_SECRET_BYTES:
+                return None
+            pieces.append(piece)
+        return b"".join(pieces)
+    finally:
+        os.close(descriptor)
 
 
 def from_key_file(
