@@ -16,7 +16,7 @@ from entrypoint import __version__, envfile, privileges, process
 from entrypoint.errors import EX_CONFIG, EX_OK, EntrypointError, UsageError
 from entrypoint.manifest import load
 from entrypoint.resolve import Resolution, resolve
-from entrypoint.settings import USAGE, Settings, parse
+from entrypoint.settings import USAGE, Settings, default_format, parse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,8 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = parse(sys.argv[1:] if argv is None else argv, environ)
     except UsageError as error:
-        sys.stderr.write(f"entrypoint: {error}\n")
-        return error.exit_code
+        # The log settings may be what is wrong: report in the default format.
+        from entrypoint.log import configure  # noqa: PLC0415
+
+        return _failed(configure("info", default_format()), error)
     if settings.help:
         sys.stdout.write(USAGE)
         return EX_OK
@@ -43,14 +45,18 @@ def main(argv: list[str] | None = None) -> int:
             return check(settings, environ, log)
         return start(settings, environ, log)
     except EntrypointError as error:
-        log.error(
-            "entrypoint.failed",
-            error=error.message,
-            hint=error.hint,
-            exit_code=error.exit_code,
-        )
         log.debug("entrypoint.traceback", exc_info=True)
-        return error.exit_code
+        return _failed(log, error)
+
+
+def _failed(log: Any, error: EntrypointError) -> int:
+    log.error(
+        "entrypoint.failed",
+        error=error.message,
+        hint=error.hint,
+        exit_code=error.exit_code,
+    )
+    return error.exit_code
 
 
 def gather(settings: Settings, environ: dict[str, str], log: Any) -> Resolution:
@@ -68,12 +74,17 @@ def gather(settings: Settings, environ: dict[str, str], log: Any) -> Resolution:
     return resolution
 
 
-def check(settings: Settings, environ: dict[str, str], log: Any) -> int:
-    """Print each key's source and status; exit 0 when all is well, else 78."""
+def check(
+    settings: Settings, environ: dict[str, str], log: Any, *, identity: bool = True
+) -> int:
+    """Print each key's source and status; exit 0 when all is well, else 78.
+
+    With `identity`, the user to drop to is checked too, as a start would.
+    """
     resolution = gather(settings, environ, log)
-    if settings.user:
+    if identity:
         try:
-            privileges.lookup(settings.user)
+            privileges.choose(settings.user, allow_root=settings.allow_root)
         except EntrypointError as error:
             resolution.problems.append(error.message)
 
@@ -106,9 +117,9 @@ def start(settings: Settings, environ: dict[str, str], log: Any) -> int:
             hint="give the server command after the options, or set CMD in the "
             "Dockerfile",
         )
-    launch = _prepare(settings, environ, log)
     if settings.init:
-        return _supervise(settings, environ, launch, log)
+        return _supervise(settings, environ, log)
+    launch = _prepare(settings, environ, log)
 
     privileges.become(launch.target, log)
     log.info("command.exec", program=settings.command[0], path=launch.path)
@@ -148,47 +159,53 @@ def _write(
     )
 
 
-def _supervise(
-    settings: Settings, environ: dict[str, str], launch: process.Launch, log: Any
-) -> int:
-    """Init mode: run the command as a child and remove the .env after it."""
+def _supervise(settings: Settings, environ: dict[str, str], log: Any) -> int:
+    """Init mode: the child resolves and execs; the .env goes when it exits."""
     from entrypoint import supervisor  # noqa: PLC0415 - exec mode never needs it
     from entrypoint.watch import Watcher  # noqa: PLC0415
 
     watcher = None
     if settings.supervision.watch:
         watcher = Watcher(
-            settings.secrets_dir,
-            lambda: _rewrite(settings, environ, launch.target, log),
+            settings.secrets_dir, lambda: _rewrite(settings, environ, log)
         )
-    else:
-        # Nothing will be resolved again: keep no copy of values given as
-        # variables in this long-lived process.
+
+    def forget() -> None:
+        # Nothing will be resolved here again: keep no values given as
+        # variables in this long-lived process, not even in /proc/PID/environ.
         environ.clear()
-        os.environ.clear()
+        process.scrub_environment()
 
     try:
-        return supervisor.run(launch, settings.supervision, log, watcher)
+        return supervisor.run(
+            lambda: _prepare(settings, environ, log),
+            settings.supervision,
+            log,
+            watcher,
+            forget=(lambda: None) if watcher else forget,
+        )
     finally:
         if envfile.remove(settings.env_file):
             log.info("envfile.removed", env_file=settings.env_file)
 
 
-def _rewrite(
-    settings: Settings,
-    environ: dict[str, str],
-    target: privileges.Target | None,
-    log: Any,
-) -> bool:
-    """Resolve again after a change; keep the old file if anything is wrong."""
-    try:
-        resolution = gather(settings, environ, log)
-        resolution.raise_for_problems()
-        _write(settings, resolution, target, log)
-    except EntrypointError as error:
-        log.warning("secrets.reload_failed", error=error.message, kept="old .env")
-        return False
-    return True
+def _rewrite(settings: Settings, environ: dict[str, str], log: Any) -> bool:
+    """Resolve again in a short-lived child; the old file stays on any error."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            resolution = gather(settings, environ, log)
+            resolution.raise_for_problems()
+            target = privileges.choose(settings.user, allow_root=settings.allow_root)
+            _write(settings, resolution, target, log)
+            code = 0
+        except EntrypointError as error:
+            log.warning("secrets.reload_failed", error=error.message, kept="old .env")
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def _child_environment(
@@ -205,6 +222,7 @@ def _child_environment(
         remove += resolution.manifest_secret_keys
     add = {"ENV_FILE": settings.env_file}
     if target is not None:
+        remove += privileges.IDENTITY_VARIABLES
         add.update(privileges.child_identity(target))
     if settings.export:
         add.update({key: value.text for key, value in resolution.values.items()})

@@ -61,7 +61,7 @@ def write(path: StrPath, content: str, owner: Owner) -> None:
     """
     path = os.fspath(path)
     directory, name = os.path.split(path)
-    _prepare_directory(directory, owner)
+    _prepare_directory(directory, name, owner)
     _refuse_symlink(path)
 
     temporary = os.path.join(
@@ -94,11 +94,19 @@ def remove(path: StrPath) -> bool:
     return True
 
 
-def _prepare_directory(directory: str, owner: Owner) -> None:
+def _prepare_directory(directory: str, name: str, owner: Owner) -> None:
+    """Create the directory 0700 for `owner`, or check the one that is there.
+
+    An existing directory must not be writable by group or others. One that
+    holds nothing but this file, such as an empty /run/app made in a
+    Dockerfile, is handed to `owner` and made 0700; any other must already be
+    theirs, since taking over a directory with other files in it (imagine
+    --env-file /etc/.env) would be worse than refusing.
+    """
     try:
         os.mkdir(directory, 0o700)
     except FileExistsError:
-        _check_directory(directory)
+        _adopt_or_check(directory, name, owner)
         return
     except OSError as error:
         raise EnvFileError(
@@ -109,7 +117,7 @@ def _prepare_directory(directory: str, owner: Owner) -> None:
     _chown(directory, owner)
 
 
-def _check_directory(directory: str) -> None:
+def _adopt_or_check(directory: str, name: str, owner: Owner) -> None:
     info = os.lstat(directory)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         raise EnvFileError(
@@ -123,6 +131,25 @@ def _check_directory(directory: str) -> None:
             "swap the file",
             hint=f"chmod 0700 {directory}, or let the entrypoint create it",
         )
+    if owner.uid is None or info.st_uid == owner.uid:
+        return
+    if not _holds_only(directory, name):
+        raise EnvFileError(
+            f"the .env directory {directory} belongs to uid {info.st_uid}, not to "
+            f"uid {owner.uid} who will read the file, and holds other files",
+            hint=f"chown {owner.uid} {directory}, or point --env-file at a "
+            "directory of its own such as /run/app",
+        )
+    _chown(directory, owner)
+    os.chmod(directory, 0o700)
+
+
+def _holds_only(directory: str, name: str) -> bool:
+    """True when the directory is empty but for the .env and its leftovers."""
+    return all(
+        entry == name or (entry.startswith(f".{name}.") and entry.endswith(".tmp"))
+        for entry in os.listdir(directory)
+    )
 
 
 def _refuse_symlink(path: str) -> None:

@@ -62,6 +62,10 @@ class JsonLogger:
 def configure(level: str, form: str) -> Any:
     """A logger for stderr in the chosen format; debug, info, warning, error."""
     threshold = LEVELS[level]
+    if threshold <= LEVELS["debug"]:
+        # Tracebacks are rendered at debug level, possibly after the drop
+        # to a user who cannot read the standard library: load it now.
+        import traceback  # noqa: F401, PLC0415
     if form == "console":
         return _console(threshold).bind(logger="entrypoint")
     return JsonLogger(threshold, sys.stderr, {"logger": "entrypoint"})

@@ -113,7 +113,7 @@ def _refuse_other_user(spec: str | None) -> None:
     if spec is None:
         return
     target = lookup(spec)
-    if target.uid != os.getuid():
+    if target.uid != os.getuid() or target.gid != os.getgid():
         raise PrivilegeError(
             f"running as uid {os.getuid()}, which cannot become {spec!r}",
             hint="start the container as root (drop USER from the image) so the "
@@ -194,8 +194,15 @@ def forbid_new_privileges() -> None:
         )
 
 
+IDENTITY_VARIABLES = ("HOME", "USER", "LOGNAME")
+
+
 def child_identity(target: Target) -> dict[str, str]:
-    """HOME, USER and LOGNAME as a login shell would set them for `target`."""
+    """HOME, USER and LOGNAME as a login shell would set them for `target`.
+
+    A uid with no passwd entry has no name: USER and LOGNAME are left unset
+    rather than inherited from root.
+    """
     identity = {"HOME": target.home}
     if target.name:
         identity["USER"] = target.name

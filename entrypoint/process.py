@@ -91,6 +91,28 @@ def child_environment(
     return child
 
 
+def scrub_environment() -> None:
+    """Overwrite this process's environment strings and forget them.
+
+    Clearing os.environ only unlinks the entries: the strings the kernel
+    placed at exec stay in memory and in /proc/PID/environ. This zeroes them
+    in place. Copies Python made at start-up may survive in freed heap.
+    """
+    import ctypes  # noqa: PLC0415 - only the resident init process needs it
+
+    libc = ctypes.CDLL(None)
+    libc.strlen.restype = ctypes.c_size_t
+    libc.strlen.argtypes = [ctypes.c_void_p]
+    array = ctypes.cast(
+        ctypes.c_void_p.in_dll(libc, "environ"), ctypes.POINTER(ctypes.c_void_p)
+    )
+    index = 0
+    while array and (address := array[index]):
+        ctypes.memset(address, 0, libc.strlen(address))
+        index += 1
+    os.environ.clear()
+
+
 def reset_signals() -> None:
     """Give the command default dispositions and an empty signal mask."""
     for number in CATCHABLE:

@@ -158,7 +158,7 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Settings:
         help=flags["--help"] or flags["-h"],
         log_level=_choice(environ, "ENTRYPOINT_LOG_LEVEL", LOG_LEVELS, "info"),
         log_format=_choice(
-            environ, "ENTRYPOINT_LOG_FORMAT", LOG_FORMATS, _default_format()
+            environ, "ENTRYPOINT_LOG_FORMAT", LOG_FORMATS, default_format()
         ),
         command=tuple(command),
     )
@@ -263,5 +263,5 @@ def _choice(
     return raw
 
 
-def _default_format() -> str:
+def default_format() -> str:
     return "console" if sys.stderr.isatty() else "json"

@@ -86,7 +86,8 @@ def scan_directory(
             )
             continue
         file_names[key] = entry.name
-        text = read_secret_file(path, f"{directory}/{entry.name}", scan.problems)
+        label = f"{directory}/{entry.name} (for {key})"
+        text = read_secret_file(path, label, scan.problems)
         if text is not None:
             scan.found[key] = Found(key, text, "secrets-dir", str(path))
     return scan

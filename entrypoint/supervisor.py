@@ -4,6 +4,10 @@ All catchable signals are blocked before the fork and collected with
 `sigtimedwait`, the way tini does it: the kernel drops signals that PID 1 has
 no handler for, but blocked signals are always queued, and a synchronous wait
 needs no handler that could race with the reaping loop.
+
+Secrets are resolved and the .env written in the child, after the fork, so
+the long-lived parent never reads a value; a failure there is the child's
+exit code.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from typing import Any
 
@@ -29,23 +33,28 @@ _NOT_FORWARDED = frozenset({signal.SIGCHLD})
 
 
 def run(
-    launch: Launch,
+    prepare: Callable[[], Launch],
     supervision: Supervision,
     log: Any,
     watcher: Watcher | None = None,
+    forget: Callable[[], None] = lambda: None,
 ) -> int:
-    """Start the child and look after it; return the exit code to report."""
+    """Fork a child that runs `prepare` then execs; look after it.
+
+    `forget` runs in the parent right after the fork, to drop what only the
+    child needed. Returns the exit code to report.
+    """
     signal.pthread_sigmask(signal.SIG_BLOCK, CATCHABLE)
     if os.getpid() != 1:
         _become_subreaper(log)
 
     pid = os.fork()
     if pid == 0:
-        _child(launch, log)
+        _child(prepare, log)
     with suppress(OSError):
         os.setpgid(pid, pid)
-    launch.env.clear()
-    log.info("command.started", program=launch.argv[0], pid=pid, mode="init")
+    forget()
+    log.info("command.started", pid=pid, mode="init")
 
     status = _wait(pid, supervision, watcher, log)
     _sweep(pid, supervision.grace, log)
@@ -54,20 +63,30 @@ def run(
     return 0 if code in supervision.success_exits else code
 
 
-def _child(launch: Launch, log: Any) -> None:
-    """In the fork: own group, the terminal, default signals, drop, exec."""
+def _child(prepare: Callable[[], Launch], log: Any) -> None:
+    """In the fork: own group, the terminal, the .env, default signals, drop, exec."""
     try:
         os.setpgid(0, 0)
         _take_terminal()
+        launch = prepare()
         reset_signals()
         privileges.become(launch.target, log)
+        log.info("command.exec", program=launch.argv[0], path=launch.path)
         os.execve(launch.path, launch.argv, launch.env)
     except EntrypointError as error:
-        log.error("entrypoint.failed", error=error.message, exit_code=error.exit_code)
+        log.error(
+            "entrypoint.failed",
+            error=error.message,
+            hint=error.hint,
+            exit_code=error.exit_code,
+        )
         os._exit(error.exit_code)
     except OSError as error:
         log.error("entrypoint.failed", error=f"exec failed: {error.strerror}")
         os._exit(126)
+    except BaseException:  # noqa: BLE001 - a fork must never return into the caller
+        log.error("entrypoint.failed", error="unexpected error in the child")
+        os._exit(70)
 
 
 def _take_terminal() -> None:
@@ -81,13 +100,20 @@ def _take_terminal() -> None:
 
 
 def _wait(pid: int, supervision: Supervision, watcher: Watcher | None, log: Any) -> int:
-    """Forward signals and reap until the main child exits; its wait status."""
-    timeout = WATCH_INTERVAL if watcher else 3600.0
+    """Forward signals and reap until the main child exits; its wait status.
+
+    The watcher is polled on a clock of its own, so a steady stream of
+    signals (orphans dying every few milliseconds) cannot starve it.
+    """
+    interval = WATCH_INTERVAL if watcher else 3600.0
+    next_poll = time.monotonic() + interval
     while True:
-        info = signal.sigtimedwait(CATCHABLE, timeout)
-        if info is None:
+        info = signal.sigtimedwait(CATCHABLE, max(next_poll - time.monotonic(), 0))
+        if time.monotonic() >= next_poll:
+            next_poll = time.monotonic() + interval
             if watcher is not None and watcher.changed():
                 _reload(pid, supervision, watcher, log)
+        if info is None:
             continue
         if info.si_signo in _NOT_FORWARDED:
             status = _reap().get(pid)

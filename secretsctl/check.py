@@ -30,7 +30,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    """Resolve every key of the manifest and print the status table."""
+    """Resolve every key of the manifest and print the status table.
+
+    Who the server would run as is the image's business, not the project's,
+    so unlike `entrypoint --check` this does not look at users.
+    """
     environ = dict(os.environ)
     settings = parse(
         [
@@ -43,4 +47,4 @@ def run(arguments: argparse.Namespace) -> int:
         environ,
     )
     log = configure_logging(settings.log_level, settings.log_format)
-    return check(settings, environ, log)
+    return check(settings, environ, log, identity=False)

@@ -1,0 +1,1 @@
+"""Init mode, tested through the installed command."""
