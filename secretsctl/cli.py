@@ -16,6 +16,10 @@ from entrypoint.errors import EntrypointError
 
 SUBCOMMANDS = {
     "check": "secretsctl.check",
+    "validate": "secretsctl.validate.command",
+    "generate": "secretsctl.generate",
+    "push": "secretsctl.swarm.push",
+    "rotate": "secretsctl.swarm.rotate",
 }
 
 
