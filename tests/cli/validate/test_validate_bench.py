@@ -1,0 +1,40 @@
+"""The validate benchmark keeps working: a tiny run, without detect-secrets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[3] / "bench" / "validate_bench.py"
+
+
+def test_a_tiny_benchmark_finds_every_planted_secret(tmp_path: Path) -> None:
+    """Eleven secrets: one in each planting style, archives and UTF-16 included."""
+    out = tmp_path / "validate.json"
+    argv = [
+        sys.executable,
+        str(SCRIPT),
+        "--files",
+        "40",
+        "--secrets",
+        "11",
+        "--no-detect-secrets",
+        "--out",
+        str(out),
+    ]
+
+    completed = subprocess.run(
+        argv, capture_output=True, text=True, timeout=300, check=False
+    )
+
+    assert completed.returncode == 0, (
+        f"exit code {completed.returncode}\n--- stdout ---\n{completed.stdout}\n"
+        f"--- stderr ---\n{completed.stderr}"
+    )
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert len(document["styles"]) == 11
+    for run in document["runs"]:
+        assert (run["found"], run["false_findings"]) == (11, 0), run
+    assert "11/11" in completed.stdout
