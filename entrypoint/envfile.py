@@ -59,7 +59,7 @@ def write(path: StrPath, content: str, owner: Owner) -> None:
     is flushed to disk, then renamed over the target. On any failure the
     temporary file is removed and the old file, if any, is left as it was.
     """
-    path = os.fspath(path)
+    path = os.path.abspath(path)
     directory, name = os.path.split(path)
     _prepare_directory(directory, name, owner)
     _refuse_symlink(path)

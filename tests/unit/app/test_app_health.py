@@ -1,7 +1,5 @@
 """Liveness and readiness probes."""
 
-import os
-from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -9,9 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from app.db import DatabaseStatus, check_database, describe_failure
+from app.db import DatabaseStatus, describe_failure
 from app.main import create_app
-from app.settings import load_settings
 
 
 def test_healthz_answers_ok_without_a_database(client: TestClient) -> None:
@@ -88,22 +85,3 @@ def test_describe_failure_keeps_only_class_and_fixed_phrase(
 ) -> None:
     """psycopg's text, which can name hosts and users, is replaced by a phrase."""
     assert describe_failure(error) == expected
-
-
-@pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL"),
-    reason="needs a PostgreSQL server: set TEST_DATABASE_URL to its URL",
-)
-def test_check_database_passes_against_a_real_server(
-    write_env: Callable[[dict[str, str]], Path], planted_settings: dict[str, str]
-) -> None:
-    """``SELECT 1`` through TEST_DATABASE_URL succeeds."""
-    settings_file = {
-        **planted_settings,
-        "DATABASE_URL": os.environ["TEST_DATABASE_URL"],
-    }
-    write_env(settings_file)
-
-    status = check_database(load_settings().DATABASE_URL)
-
-    assert status == DatabaseStatus(ok=True)

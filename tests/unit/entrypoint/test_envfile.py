@@ -205,6 +205,18 @@ def test_failed_write_keeps_old_file_and_leaves_no_temporary(
     assert [entry.name for entry in tmp_path.iterdir()] == [".env"]
 
 
+def test_bare_file_name_is_written_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`.env` with no folder part means the current directory."""
+    monkeypatch.chdir(tmp_path)
+    tmp_path.chmod(0o700)
+
+    envfile.write(".env", "A=1\n", envfile.Owner())
+
+    assert (tmp_path / ".env").read_text() == "A=1\n"
+
+
 def test_remove_reports_whether_a_file_was_there(tmp_path: Path) -> None:
     """remove() deletes the file once and is quiet the second time."""
     path = tmp_path / ".env"
