@@ -9,17 +9,13 @@ from pathlib import Path
 from entrypoint.cli import check
 from entrypoint.log import configure as configure_logging
 from entrypoint.settings import parse
+from secretsctl.options import add_manifest
 
 HELP = "resolve every manifest key and report its source and status"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--manifest",
-        type=Path,
-        default=Path("secrets.example"),
-        help="the manifest (default: ./secrets.example)",
-    )
+    add_manifest(parser)
     parser.add_argument(
         "--secrets-dir",
         type=Path,

@@ -27,9 +27,10 @@ from secretsctl.generate.recipes import (
     make,
     recipe_for,
 )
+from secretsctl.options import DEVELOPMENT_FOLDER, add_manifest
 
 HELP = "create development secrets for every @generate key of the manifest"
-DEFAULT_FOLDER = Path("config/secrets/development")
+DEFAULT_FOLDER = DEVELOPMENT_FOLDER
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,7 @@ class Planned:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--manifest",
-        type=Path,
-        default=Path("secrets.example"),
-        help="the manifest (default: ./secrets.example)",
-    )
+    add_manifest(parser)
     parser.add_argument(
         "--dir",
         type=Path,

@@ -11,7 +11,8 @@ import argparse
 from pathlib import Path
 
 from entrypoint.manifest import load
-from secretsctl.generate.command import DEFAULT_FOLDER
+from secretsctl.options import DEVELOPMENT_FOLDER as DEFAULT_FOLDER
+from secretsctl.options import add_manifest
 from secretsctl.swarm import naming
 from secretsctl.swarm.engine import connect
 from secretsctl.swarm.values import Pushable, entry_for, from_folder, from_stdin
@@ -21,12 +22,7 @@ HELP = "create versioned swarm secrets from the development folder or stdin"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--manifest",
-        type=Path,
-        default=Path("secrets.example"),
-        help="the manifest (default: ./secrets.example)",
-    )
+    add_manifest(parser)
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--dir",

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, NoReturn
 
 from entrypoint.errors import ConfigError, EntrypointError, UsageError
 from entrypoint.manifest import Entry, load
 from secretsctl.generate.recipes import make, recipe_for
+from secretsctl.options import add_manifest
 from secretsctl.swarm import naming
 from secretsctl.swarm.engine import Engine, SecretSpec, Service, StoredSecret, connect
 from secretsctl.swarm.errors import ConflictError, RolloutError, SwarmError
@@ -74,12 +74,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--service", required=True, help="the swarm service that uses the key"
     )
-    parser.add_argument(
-        "--manifest",
-        type=Path,
-        default=Path("secrets.example"),
-        help="the manifest (default: ./secrets.example)",
-    )
+    add_manifest(parser)
     parser.add_argument(
         "--from-stdin",
         action="store_true",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from entrypoint.errors import EntrypointError
 from entrypoint.manifest import Manifest, load
+from secretsctl.options import DEVELOPMENT_FOLDER
 from secretsctl.validate import allowlist, examples, files, known, permissions
 from secretsctl.validate.errors import EXIT_CLEAN, EXIT_FINDINGS, ValidateError
 from secretsctl.validate.findings import (
@@ -29,7 +30,7 @@ from secretsctl.validate.report import FORMATS, TEXT, Report, render
 from secretsctl.validate.scan import Scanner, scan_targets, unique
 
 HELP = "search the project for committed and leaked secrets; check example files"
-DEVELOPMENT_SECRETS = Path("config/secrets/development")
+DEVELOPMENT_SECRETS = DEVELOPMENT_FOLDER
 
 
 @dataclass(frozen=True)
