@@ -57,13 +57,39 @@ def write(path: StrPath, content: str, owner: Owner) -> None:
 
     The data goes to a temporary file created 0600 in the same directory,
     is flushed to disk, then renamed over the target. On any failure the
-    temporary file is removed and the old file, if any, is left as it was.
+    temporary file is removed and the old file, if any, is left as it was;
+    a directory this call created is removed again.
+
+    A directory that is to become `owner`'s is handed over only after the
+    file is in place, so root needs no CAP_DAC_OVERRIDE to write into a
+    directory it no longer owns.
     """
     path = os.path.abspath(path)
     directory, name = os.path.split(path)
-    _prepare_directory(directory, name, owner)
-    _refuse_symlink(path)
+    created = _make_directory(directory)
+    try:
+        hand_over = created or _check_directory(directory, name, owner)
+        _refuse_symlink(path)
+        _replace(path, directory, name, content, owner)
+        if hand_over:
+            _hand_over(directory, owner)
+    except EnvFileError:
+        if created:
+            _remove_tree_quietly(directory)
+        raise
+    _sync_directory(directory)
 
+
+def remove(path: StrPath) -> bool:
+    """Delete the file if it is there; report whether it was."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _replace(path: str, directory: str, name: str, content: str, owner: Owner) -> None:
     temporary = os.path.join(
         directory, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     )
@@ -82,42 +108,32 @@ def write(path: StrPath, content: str, owner: Owner) -> None:
     except OSError as error:
         _remove_quietly(temporary)
         raise _write_error(path, error) from None
-    _sync_directory(directory)
 
 
-def remove(path: StrPath) -> bool:
-    """Delete the file if it is there; report whether it was."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        return False
-    return True
-
-
-def _prepare_directory(directory: str, name: str, owner: Owner) -> None:
-    """Create the directory 0700 for `owner`, or check the one that is there.
-
-    An existing directory must not be writable by group or others. One that
-    holds nothing but this file, such as an empty /run/app made in a
-    Dockerfile, is handed to `owner` and made 0700; any other must already be
-    theirs, since taking over a directory with other files in it (imagine
-    --env-file /etc/.env) would be worse than refusing.
-    """
+def _make_directory(directory: str) -> bool:
+    """Create the directory 0700; False when it already exists."""
     try:
         os.mkdir(directory, 0o700)
     except FileExistsError:
-        _adopt_or_check(directory, name, owner)
-        return
+        return False
     except OSError as error:
         raise EnvFileError(
             f"cannot create the .env directory {directory}: {error.strerror}",
             hint="create its parent, or point --env-file / ENTRYPOINT_ENV_FILE "
             "at a writable place such as /run/app/.env on a tmpfs",
         ) from None
-    _chown(directory, owner)
+    return True
 
 
-def _adopt_or_check(directory: str, name: str, owner: Owner) -> None:
+def _check_directory(directory: str, name: str, owner: Owner) -> bool:
+    """Check an existing directory; True when it should be handed to `owner`.
+
+    It must not be writable by group or others. One that holds nothing but
+    this file, such as an empty /run/app made in a Dockerfile, is handed to
+    `owner`; any other must already be theirs, since taking over a directory
+    with other files in it (imagine --env-file /etc/.env) would be worse than
+    refusing.
+    """
     info = os.lstat(directory)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         raise EnvFileError(
@@ -132,7 +148,7 @@ def _adopt_or_check(directory: str, name: str, owner: Owner) -> None:
             hint=f"chmod 0700 {directory}, or let the entrypoint create it",
         )
     if owner.uid is None or info.st_uid == owner.uid:
-        return
+        return False
     if not _holds_only(directory, name):
         raise EnvFileError(
             f"the .env directory {directory} belongs to uid {info.st_uid}, not to "
@@ -140,8 +156,23 @@ def _adopt_or_check(directory: str, name: str, owner: Owner) -> None:
             hint=f"chown {owner.uid} {directory}, or point --env-file at a "
             "directory of its own such as /run/app",
         )
-    _chown(directory, owner)
-    os.chmod(directory, 0o700)
+    return True
+
+
+def _hand_over(directory: str, owner: Owner) -> None:
+    """Make the directory 0700 and `owner`'s: chmod first, while still ours."""
+    if owner.uid is None and owner.gid is None:
+        return
+    try:
+        os.chmod(directory, 0o700)
+        os.chown(directory, _id(owner.uid), _id(owner.gid))
+    except OSError as error:
+        raise EnvFileError(
+            f"cannot give the .env directory {directory} to uid {owner.uid}: "
+            f"{error.strerror}",
+            hint="the container needs CAP_CHOWN (cap_add: [CHOWN]) to hand the "
+            ".env to the unprivileged user",
+        ) from None
 
 
 def _holds_only(directory: str, name: str) -> bool:
@@ -169,11 +200,6 @@ def _fill(descriptor: int, data: bytes, owner: Owner) -> None:
         os.fsync(stream.fileno())
 
 
-def _chown(path: str, owner: Owner) -> None:
-    if owner.uid is not None or owner.gid is not None:
-        os.chown(path, _id(owner.uid), _id(owner.gid))
-
-
 def _id(value: int | None) -> int:
     return -1 if value is None else value
 
@@ -189,6 +215,14 @@ def _sync_directory(directory: str) -> None:
     os.close(descriptor)
 
 
+def _remove_tree_quietly(directory: str) -> None:
+    """Remove a directory this call created, with whatever it put there."""
+    with contextlib.suppress(OSError):
+        for entry in os.listdir(directory):
+            os.unlink(os.path.join(directory, entry))
+        os.rmdir(directory)
+
+
 def _remove_quietly(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
@@ -197,8 +231,19 @@ def _remove_quietly(path: str) -> None:
 def _write_error(path: str, error: OSError) -> EnvFileError:
     if error.errno == errno.ENOSPC:
         hint = "free space on that filesystem, or give the tmpfs more room"
-    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        hint = "mount a writable tmpfs there (the root filesystem may be read-only)"
+    elif error.errno == errno.EROFS:
+        hint = "mount a writable tmpfs there: the root filesystem is read-only"
+    elif error.errno == errno.EPERM:
+        hint = (
+            "the container needs CAP_CHOWN (cap_add: [CHOWN]) to give the file "
+            "to the unprivileged user"
+        )
+    elif error.errno == errno.EACCES:
+        hint = (
+            "this process may not write there: if the directory belongs to the "
+            "app user, leave it to root (the entrypoint hands it over) or add "
+            "CAP_DAC_OVERRIDE"
+        )
     else:
         hint = "check the path and its filesystem"
     return EnvFileError(

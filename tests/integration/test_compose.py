@@ -38,8 +38,8 @@ import docker
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "p@ss:w/rd%2F #frag?q='it' s"
-# Bit numbers from linux/capability.h: CHOWN, DAC_OVERRIDE, SETGID, SETUID.
-ENTRYPOINT_CAPABILITIES = (0, 1, 6, 7)
+# Bit numbers from linux/capability.h: CHOWN, DAC_READ_SEARCH, SETGID, SETUID.
+ENTRYPOINT_CAPABILITIES = (0, 2, 6, 7)
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def test_app_container_is_read_only_with_four_capabilities(stack: Stack) -> None
     """Read-only root, no-new-privileges, and only the entrypoint's capabilities.
 
     The kernel's bounding set of the server process holds exactly CHOWN,
-    DAC_OVERRIDE, SETGID and SETUID; its effective set is empty.
+    DAC_READ_SEARCH, SETGID and SETUID; its effective set is empty.
     """
     host = stack.app.attrs["HostConfig"]
     server = assert_server_runs_as_app(stack.app)

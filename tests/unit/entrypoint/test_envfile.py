@@ -217,6 +217,22 @@ def test_bare_file_name_is_written_in_the_working_directory(
     assert (tmp_path / ".env").read_text() == "A=1\n"
 
 
+def test_failure_removes_a_directory_it_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed first write leaves no empty .env directory behind."""
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+
+    with pytest.raises(EnvFileError):
+        envfile.write(tmp_path / "run" / ".env", "A=1\n", envfile.Owner())
+
+    assert not (tmp_path / "run").exists()
+
+
 def test_remove_reports_whether_a_file_was_there(tmp_path: Path) -> None:
     """remove() deletes the file once and is quiet the second time."""
     path = tmp_path / ".env"
