@@ -65,7 +65,9 @@ def fakes() -> dict[str, str]:
         + random_text(ALNUM, 35),
         "jwt": fake_jwt(),
         "private-key": fake_private_key(),
-        "url-password": f"postgresql://app:{secrets.token_urlsafe(12)}@localhost:5432/app",
+        "url-password": (
+            f"postgresql://app:{secrets.token_urlsafe(12)}@localhost:5432/app"
+        ),
     }
 
 
