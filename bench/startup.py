@@ -36,7 +36,7 @@ def main() -> int:
         python = options.python or sys.executable
         entrypoint = install_entrypoint(python, work / "venv")
         report = {
-            "machine": machine(),
+            "machine": {**machine(), "entrypoint_python": _version_of(python)},
             "process": [
                 process_level(work, entrypoint, python, size, options.rounds)
                 for size in options.sizes
@@ -103,6 +103,15 @@ def machine() -> dict[str, object]:
         "cpu": _cpu_model(),
         "date": time.strftime("%Y-%m-%d"),
     }
+
+
+def _version_of(python: str) -> str:
+    return subprocess.run(
+        [python, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 def _cpu_model() -> str:
