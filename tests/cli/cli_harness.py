@@ -10,15 +10,14 @@ import grp
 import json
 import os
 import pwd
-import shlex
-import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import commands
 
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -53,45 +52,8 @@ def require_root() -> None:
 
 
 @dataclass(frozen=True)
-class Result:
-    """One finished run: what was started, its exit code and its output."""
-
-    argv: tuple[str, ...]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def __str__(self) -> str:
-        return (
-            f"command: {shlex.join(self.argv)}\n"
-            f"exit code: {self.returncode}\n"
-            f"--- stdout ---\n{self.stdout}\n"
-            f"--- stderr ---\n{self.stderr}"
-        )
-
-    def expect(self, code: int) -> Result:
-        """Assert the exit code, showing the whole run when it differs."""
-        assert self.returncode == code, f"expected exit code {code}\n{self}"
-        return self
-
-    def events(self) -> list[dict[str, Any]]:
-        """Every JSON log line on stderr; other lines are ignored here."""
-        found = []
-        for line in self.stderr.splitlines():
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(event, dict):
-                found.append(event)
-        return found
-
-    def event(self, name: str) -> dict[str, Any]:
-        """The first log event called `name`; fails with the run if absent."""
-        for event in self.events():
-            if event.get("event") == name:
-                return event
-        raise AssertionError(f"no {name!r} event was logged\n{self}")
+class Result(commands.Result):
+    """A run of the entrypoint, with readers for what its probes print."""
 
     def failure(self, code: int) -> str:
         """Assert a failure with `code` and return the logged error message."""
@@ -264,23 +226,15 @@ class Runner:
         preexec_fn: Callable[[], object] | None = None,
     ) -> Result:
         """Run to completion and capture everything; never raises on failure."""
-        argv = (*self.prefix, *(os.fspath(arg) for arg in args))
-        completed = subprocess.run(
-            argv,
+        done = commands.run(
+            (*self.prefix, *args),
             env=self.workspace.environ({**self.environ, **(env or {})}),
             cwd=cwd or self.workspace.cwd,
-            capture_output=True,
             timeout=TIMEOUT_SECONDS,
-            check=False,
             extra_groups=self.extra_groups,
             preexec_fn=preexec_fn,
         )
-        return Result(
-            argv=argv,
-            returncode=completed.returncode,
-            stdout=completed.stdout.decode("utf-8", "backslashreplace"),
-            stderr=completed.stderr.decode("utf-8", "backslashreplace"),
-        )
+        return Result(**asdict(done))
 
 
 PLANTED_MANIFEST = """\

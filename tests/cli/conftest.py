@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import grp
 import secrets
-import shlex
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +30,7 @@ from cli_harness import (
     require_root,
     world_traversable_directory,
 )
+from support import commands
 
 import entrypoint
 
@@ -64,10 +63,7 @@ def workspace() -> Iterator[Workspace]:
 
 
 def _admin(*argv: str) -> None:
-    completed = subprocess.run(argv, capture_output=True, text=True, check=False)
-    assert completed.returncode == 0, (
-        f"{shlex.join(argv)} failed ({completed.returncode}): {completed.stderr}"
-    )
+    commands.run(argv).expect(0)
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
+
+from support.commands import run
 
 import docker
 
@@ -17,24 +18,13 @@ def test_benchmark_runs_at_the_smallest_size(
     """bench/run completes and reports every command it compares."""
     out = tmp_path / "startup.json"
 
-    done = subprocess.run(
-        [
-            str(ROOT / "bench" / "run"),
-            "--sizes",
-            "1",
-            "--rounds",
-            "1",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
+    done = run(
+        [ROOT / "bench" / "run", "--sizes", "1", "--rounds", "1", "--out", out],
         timeout=900,
-        check=False,
     )
     report = json.loads(out.read_text()) if out.exists() else {}
 
-    assert done.returncode == 0, (done.returncode, done.stdout, done.stderr)
+    done.expect(0)
     commands = report["process"][0]["commands"]
     assert set(commands) == {
         "entrypoint",

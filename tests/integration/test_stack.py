@@ -35,6 +35,7 @@ from helpers import (
     status_inside,
     wait_until,
 )
+from support import commands
 
 import docker
 
@@ -89,15 +90,11 @@ def _deploy(name: str, images: dict[str, str]) -> None:
         "APP_REPLICAS": str(REPLICAS),
     }
     command = ["docker", "stack", "deploy", "--detach=true", "--resolve-image=never"]
-    result = subprocess.run(
+    commands.run(
         [*command, "--compose-file", str(STACK_FILE), name],
         env=environment,
-        capture_output=True,
-        text=True,
         timeout=CLI_TIMEOUT,
-        check=False,
-    )
-    assert result.returncode == 0, f"stack deploy failed:\n{result.stderr}"
+    ).expect(0)
 
 
 def _free_port() -> int:

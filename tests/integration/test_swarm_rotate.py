@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shlex
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +19,7 @@ from typing import Any
 import pytest
 from docker.errors import NotFound
 from docker.types import SecretReference, UpdateConfig
+from support import commands
 
 import docker
 from secretsctl.swarm import naming
@@ -44,32 +43,6 @@ MONITOR_NANOSECONDS = 1_000_000_000
 
 
 @dataclass(frozen=True)
-class Run:
-    """A finished run of the command, printable in full for a failure."""
-
-    argv: list[str]
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-
-    def __str__(self) -> str:
-        return (
-            f"command: {shlex.join(self.argv)}\nexit code: {self.returncode} "
-            f"after {self.seconds:.1f} s\n"
-            f"--- stdout ---\n{self.stdout}\n--- stderr ---\n{self.stderr}"
-        )
-
-    def expect(self, code: int) -> Run:
-        assert self.returncode == code, f"expected exit code {code}\n{self}"
-        return self
-
-    def assert_reveals_none_of(self, *values: str) -> None:
-        for value in values:
-            assert value not in self.stdout + self.stderr, f"a value leaked\n{self}"
-
-
-@dataclass(frozen=True)
 class Project:
     """A manifest, a development folder, and a stack prefix unique to the test."""
 
@@ -84,27 +57,18 @@ class Project:
     def value(self, file_name: str) -> str:
         return (self.folder / file_name).read_text()
 
-    def secretsctl(self, *arguments: str, stdin: str | None = None) -> Run:
+    def secretsctl(self, *arguments: str, stdin: str | None = None) -> commands.Result:
         """Run a swarm subcommand here, labelling what it creates."""
         return self.run(*arguments, *self.label_options, stdin=stdin)
 
-    def run(self, *arguments: str, stdin: str | None = None) -> Run:
+    def run(self, *arguments: str, stdin: str | None = None) -> commands.Result:
         """Run the installed command here, as given."""
-        argv = [str(SECRETSCTL), *arguments]
-        started = time.monotonic()
-        completed = subprocess.run(
-            argv,
+        return commands.run(
+            (SECRETSCTL, *arguments),
             cwd=self.root,
             env={**os.environ, "LANG": "C.UTF-8"},
             input=stdin,
-            capture_output=True,
-            text=True,
             timeout=COMMAND_TIMEOUT,
-            check=False,
-        )
-        seconds = time.monotonic() - started
-        return Run(
-            argv, completed.returncode, completed.stdout, completed.stderr, seconds
         )
 
 

@@ -14,9 +14,7 @@ runs as nobody, who can read neither pytest's tmp_path nor the venv under
 
 from __future__ import annotations
 
-import json
 import os
-import shlex
 import shutil
 import signal
 import subprocess
@@ -30,11 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import cli_harness
 import pytest
+from cli_harness import SYSTEM_PATH, SYSTEM_PYTHON
+from support.commands import describe, parse_events
 
 ENTRYPOINT = Path(sys.executable).parent / "entrypoint"
-SYSTEM_PYTHON = "/usr/bin/python3"
-SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 HELPERS = Path(__file__).parent / "helpers"
 UNSHARE = ("unshare", "--pid", "--fork", "--mount-proc")
 TIMEOUT = 20.0
@@ -73,65 +72,10 @@ def processes() -> list[Proc]:
 
 
 @dataclass(frozen=True)
-class Result:
-    """One finished run: what was started, its exit code, output and end time."""
+class Result(cli_harness.Result):
+    """A finished run that also knows when the entrypoint exited."""
 
-    argv: tuple[str, ...]
-    returncode: int
-    stdout: str
-    stderr: str
     ended: float = 0.0
-
-    def __str__(self) -> str:
-        return describe(self.argv, self.returncode, self.stdout, self.stderr)
-
-    def expect(self, code: int) -> Result:
-        """Assert the exit code, showing the whole run when it differs."""
-        assert self.returncode == code, f"expected exit code {code}\n{self}"
-        return self
-
-    def lines(self) -> list[str]:
-        return self.stdout.splitlines()
-
-    def events(self) -> list[dict[str, Any]]:
-        return parse_events(self.stderr.splitlines())
-
-    def event(self, name: str) -> dict[str, Any]:
-        """The first log event called `name`; fails with the run if absent."""
-        for event in self.events():
-            if event.get("event") == name:
-                return event
-        raise AssertionError(f"no {name!r} event was logged\n{self}")
-
-    def status(self) -> dict[str, str]:
-        """The fields of /proc/self/status printed by STATUS_PROBE."""
-        fields = {}
-        for line in self.lines():
-            name, separator, value = line.partition(":")
-            if separator:
-                fields[name] = value.strip()
-        assert "Uid" in fields, f"the child printed no status\n{self}"
-        return fields
-
-
-def describe(argv: Sequence[str], code: int | None, stdout: str, stderr: str) -> str:
-    return (
-        f"command: {shlex.join(argv)}\n"
-        f"exit code: {'still running' if code is None else code}\n"
-        f"--- stdout ---\n{stdout}\n"
-        f"--- stderr ---\n{stderr}"
-    )
-
-
-def parse_events(lines: Sequence[str]) -> list[dict[str, Any]]:
-    """Every JSON object among `lines`; other lines are skipped."""
-    found = []
-    for line in lines:
-        with suppress(ValueError):
-            event = json.loads(line)
-            if isinstance(event, dict):
-                found.append(event)
-    return found
 
 
 class Stream:

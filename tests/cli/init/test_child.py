@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import pty
 import signal
-import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
+from support import commands
 
 from .conftest import STATUS_PROBE, SYSTEM_PYTHON
 
@@ -53,12 +53,8 @@ def test_masked_wrapper_really_ignores_and_blocks(space: Space) -> None:
     blocked = _mask(signal.SIGUSR2, signal.SIGTERM)
     argv = [*space.helper("masked.py"), *STATUS_PROBE]
 
-    completed = subprocess.run(
-        argv, capture_output=True, text=True, timeout=20, check=False
-    )
-    fields = dict(
-        line.split(":\t", 1) for line in completed.stdout.splitlines() if ":\t" in line
-    )
+    completed = commands.run(argv, timeout=20)
+    fields = dict(line.split(":\t", 1) for line in completed.lines() if ":\t" in line)
 
     assert int(fields["SigIgn"], 16) & ignored == ignored, completed
     assert int(fields["SigBlk"], 16) & blocked == blocked, completed

@@ -7,45 +7,19 @@ may only ever appear with --show.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import stat
-import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from dotenv import dotenv_values
+from support import commands
 
 SECRETSCTL = Path(sys.executable).parent / "secretsctl"
 ROOT = Path(__file__).resolve().parents[3]
 FOLDER = Path("config/secrets/development")
 TIMEOUT_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class Run:
-    """A finished run of the command, printable in full for a failure."""
-
-    argv: list[str]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def __str__(self) -> str:
-        return (
-            f"command: {shlex.join(self.argv)}\nexit code: {self.returncode}\n"
-            f"--- stdout ---\n{self.stdout}\n--- stderr ---\n{self.stderr}"
-        )
-
-    def expect(self, code: int) -> Run:
-        assert self.returncode == code, f"expected exit code {code}\n{self}"
-        return self
-
-    def assert_reveals_none_of(self, values: list[str]) -> None:
-        for value in values:
-            assert value not in self.stdout + self.stderr, f"a value leaked\n{self}"
 
 
 @pytest.fixture
@@ -55,19 +29,11 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def secretsctl(cwd: Path, *arguments: str) -> Run:
-    argv = [str(SECRETSCTL), *arguments]
+def secretsctl(cwd: Path, *arguments: str) -> commands.Result:
     environ = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
-    completed = subprocess.run(
-        argv,
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
+    return commands.run(
+        (SECRETSCTL, *arguments), cwd=cwd, env=environ, timeout=TIMEOUT_SECONDS
     )
-    return Run(argv, completed.returncode, completed.stdout, completed.stderr)
 
 
 def written(project: Path) -> dict[str, str]:
@@ -93,7 +59,7 @@ def test_generates_the_manifest_recipes_quietly(project: Path) -> None:
     assert mode(project / FOLDER) == 0o700
     assert {mode(project / FOLDER / name) for name in values} == {0o600}
     assert str(FOLDER / "postgres_password") in run.stdout
-    run.assert_reveals_none_of(list(values.values()))
+    run.assert_reveals_none_of(*values.values())
 
 
 def test_a_second_run_refuses_without_force(project: Path) -> None:
@@ -105,13 +71,13 @@ def test_a_second_run_refuses_without_force(project: Path) -> None:
 
     assert written(project) == before
     assert "--force" in run.stderr
-    run.assert_reveals_none_of(list(before.values()))
+    run.assert_reveals_none_of(*before.values())
 
     forced = secretsctl(project, "generate", "--force").expect(0)
     after = written(project)
     assert after.keys() == before.keys()
     assert not set(after.values()) & set(before.values())
-    forced.assert_reveals_none_of(list(after.values()) + list(before.values()))
+    forced.assert_reveals_none_of(*after.values(), *before.values())
 
 
 def test_show_prints_the_values(project: Path) -> None:
@@ -133,7 +99,7 @@ def test_env_is_readable_by_python_dotenv(project: Path) -> None:
     assert env["ADMIN_PASSWORD"] == values["admin_password"]
     assert env["POSTGRES_USER"] == "notioniauser"
     assert str(env["DATABASE_URL"]).startswith("postgresql://notioniauser:")
-    run.assert_reveals_none_of(list(values.values()))
+    run.assert_reveals_none_of(*values.values())
 
 
 def test_unknown_recipe_names_the_key(project: Path) -> None:
@@ -150,13 +116,7 @@ def test_unknown_recipe_names_the_key(project: Path) -> None:
 
 
 def git(repository: Path, *arguments: str) -> str:
-    completed = subprocess.run(
-        ["git", "-C", str(repository), *arguments],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return completed.stdout
+    return commands.run(["git", "-C", str(repository), *arguments]).expect(0).stdout
 
 
 def test_refuses_a_folder_git_would_track_until_gitignore(project: Path) -> None:
@@ -178,4 +138,4 @@ def test_refuses_a_folder_git_would_track_until_gitignore(project: Path) -> None
         ".gitignore",
         "secrets.example",
     ]
-    run.assert_reveals_none_of(list(written(project).values()))
+    run.assert_reveals_none_of(*written(project).values())

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import secrets
-import shlex
-import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
+from support import commands
 
 BIN = Path(sys.executable).parent
 SECRETSCTL = BIN / "secretsctl"
@@ -36,34 +35,12 @@ LOG_LEVEL=info
 
 
 @dataclass(frozen=True)
-class Result:
-    """One finished run: its command, exit code and output."""
-
-    argv: tuple[str, ...]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def __str__(self) -> str:
-        return (
-            f"command: {shlex.join(self.argv)}\n"
-            f"exit code: {self.returncode}\n"
-            f"--- stdout ---\n{self.stdout}\n"
-            f"--- stderr ---\n{self.stderr}"
-        )
-
-    def expect(self, code: int) -> Result:
-        """Assert the exit code, showing the whole run when it differs."""
-        assert self.returncode == code, f"expected exit code {code}\n{self}"
-        return self
+class Result(commands.Result):
+    """A run of `secretsctl validate`."""
 
     def assert_no_leak(self, values: list[str]) -> None:
         """No value, nor any eight characters of one, is in the output."""
-        output = self.stdout + self.stderr
-        for value in values:
-            for start in range(max(1, len(value) - WINDOW + 1)):
-                piece = value[start : start + WINDOW]
-                assert piece not in output, f"part of a planted value leaked\n{self}"
+        self.assert_reveals_none_of(*values, window=WINDOW)
 
 
 @dataclass
@@ -86,15 +63,7 @@ class Project:
         return path
 
     def git(self, *arguments: str) -> None:
-        completed = subprocess.run(
-            ["git", *arguments],
-            cwd=self.root,
-            env=self.environ(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stderr
+        commands.run(["git", *arguments], cwd=self.root, env=self.environ()).expect(0)
 
     def environ(self) -> dict[str, str]:
         return {
@@ -106,17 +75,13 @@ class Project:
 
     def validate(self, *arguments: str | Path, cwd: Path | None = None) -> Result:
         """Run the installed command in the project; never raises on failure."""
-        argv = (str(SECRETSCTL), "validate", *(str(argument) for argument in arguments))
-        completed = subprocess.run(
-            argv,
+        done = commands.run(
+            (SECRETSCTL, "validate", *arguments),
             cwd=cwd or self.root,
             env=self.environ(),
-            capture_output=True,
-            text=True,
             timeout=TIMEOUT_SECONDS,
-            check=False,
         )
-        return Result(argv, completed.returncode, completed.stdout, completed.stderr)
+        return Result(**asdict(done))
 
 
 @pytest.fixture

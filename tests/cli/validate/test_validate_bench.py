@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
+
+from support import commands
 
 SCRIPT = Path(__file__).resolve().parents[3] / "bench" / "validate_bench.py"
 
@@ -25,14 +26,8 @@ def test_a_tiny_benchmark_finds_every_planted_secret(tmp_path: Path) -> None:
         str(out),
     ]
 
-    completed = subprocess.run(
-        argv, capture_output=True, text=True, timeout=300, check=False
-    )
+    completed = commands.run(argv, timeout=300).expect(0)
 
-    assert completed.returncode == 0, (
-        f"exit code {completed.returncode}\n--- stdout ---\n{completed.stdout}\n"
-        f"--- stderr ---\n{completed.stderr}"
-    )
     document = json.loads(out.read_text(encoding="utf-8"))
     assert len(document["styles"]) == 11
     for run in document["runs"]:

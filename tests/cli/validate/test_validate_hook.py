@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import shlex
-import subprocess
 import sys
 from pathlib import Path
+
+from support import commands
 
 HOOKS = Path(__file__).resolve().parents[3] / ".pre-commit-hooks.yaml"
 BIN = Path(sys.executable).parent
@@ -36,12 +37,6 @@ def test_the_hook_runs_validate_on_every_commit_without_file_names() -> None:
 def test_the_hooks_entry_is_an_installed_command() -> None:
     program, *arguments = shlex.split(hook_fields()["entry"])
 
-    completed = subprocess.run(
-        [str(BIN / program), *arguments, "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = commands.run([str(BIN / program), *arguments, "--help"]).expect(0)
 
-    assert completed.returncode == 0, completed.stderr
     assert "--format" in completed.stdout
