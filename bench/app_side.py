@@ -3,14 +3,15 @@ against reading the .env file the entrypoint wrote from the same directory."""
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import create_model
 from pydantic_settings import BaseSettings
+from timing import alternate, ratio, spread
 
 
 def app_side(work: Path, entrypoint: Path, size: int, rounds: int) -> dict[str, Any]:
@@ -41,31 +42,21 @@ def app_side(work: Path, entrypoint: Path, size: int, rounds: int) -> dict[str, 
         "secrets_dir": lambda: model(_secrets_dir=str(directory)),
         "env_file": lambda: model(_env_file=str(env_file)),
     }
-    times: dict[str, list[float]] = {name: [] for name in loaders}
     for name, load in loaders.items():
         check = load()
         assert getattr(check, keys[0]), f"{name} loaded nothing"
-    for round_number in range(rounds):
-        order = list(loaders) if round_number % 2 == 0 else list(loaders)[::-1]
-        for name in order:
-            start = time.perf_counter()
-            loaders[name]()
-            times[name].append((time.perf_counter() - start) * 1000)
-    ratios = [
-        env / directory_time
-        for env, directory_time in zip(
-            times["env_file"], times["secrets_dir"], strict=True
-        )
-    ]
+    times = alternate({name: _timed(load) for name, load in loaders.items()}, rounds)
     return {
         "size": size,
-        **{
-            name: {
-                "median_ms": round(statistics.median(runs), 2),
-                "min_ms": round(min(runs), 2),
-                "max_ms": round(max(runs), 2),
-            }
-            for name, runs in times.items()
-        },
-        "env_file_over_secrets_dir": round(statistics.median(ratios), 3),
+        **{name: spread(runs) for name, runs in times.items()},
+        "env_file_over_secrets_dir": ratio(times["env_file"], times["secrets_dir"]),
     }
+
+
+def _timed(load: Callable[[], object]) -> Callable[[], float]:
+    def run() -> float:
+        start = time.perf_counter()
+        load()
+        return (time.perf_counter() - start) * 1000
+
+    return run

@@ -7,13 +7,14 @@ filesystem the .env's fsync alone costs about 25 ms."""
 from __future__ import annotations
 
 import secrets
-import statistics
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from timing import alternate, ratio, spread
 
 TIMEOUT = 60.0
 
@@ -36,30 +37,17 @@ def container_level(root: Path, rounds: int) -> dict[str, Any]:
             "8000",
         ],
     }
-    times: dict[str, list[float]] = {name: [] for name in variants}
-    for round_number in range(rounds + 1):
-        names = list(variants) if round_number % 2 == 0 else list(variants)[::-1]
-        for name in names:
-            elapsed = _time_to_healthy(values, variants[name])
-            if round_number:  # the first round only warms the page cache
-                times[name].append(elapsed)
-    ratios = [
-        mine / direct
-        for mine, direct in zip(
-            times["entrypoint"], times["uvicorn direct"], strict=True
-        )
-    ]
+    times = alternate(
+        {
+            name: (lambda arguments=arguments: _time_to_healthy(values, arguments))
+            for name, arguments in variants.items()
+        },
+        rounds,
+    )
     return {
         "image": image,
-        **{
-            name: {
-                "median_ms": round(statistics.median(runs), 1),
-                "min_ms": round(min(runs), 1),
-                "max_ms": round(max(runs), 1),
-            }
-            for name, runs in times.items()
-        },
-        "entrypoint_over_direct": round(statistics.median(ratios), 3),
+        **{name: spread(runs, digits=1) for name, runs in times.items()},
+        "entrypoint_over_direct": ratio(times["entrypoint"], times["uvicorn direct"]),
     }
 
 

@@ -17,12 +17,13 @@ import os
 import platform
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from timing import alternate, ratio, spread
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -185,17 +186,14 @@ BASE_ENV = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}
 def measure(
     commands: dict[str, tuple[Command, dict[str, str]]], rounds: int
 ) -> dict[str, list[float]]:
-    """Run every command once per round, in rotating order; seconds each."""
-    base_env = BASE_ENV
-    names = list(commands)
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    for name in names:  # one warm-up each: page cache, not the first fork
-        run_once(*commands[name], base_env)
-    for round_number in range(rounds):
-        shift = round_number % len(names)
-        for name in names[shift:] + names[:shift]:
-            samples[name].append(run_once(*commands[name], base_env))
-    return samples
+    """Milliseconds per run of every command, rounds alternating."""
+    return alternate(
+        {
+            name: (lambda command=command: run_once(*command, BASE_ENV) * 1000)
+            for name, command in commands.items()
+        },
+        rounds,
+    )
 
 
 def run_once(argv: Command, extra: dict[str, str], base: dict[str, str]) -> float:
@@ -233,21 +231,17 @@ def peak_memory(argv: Command, extra: dict[str, str]) -> int:
 def summarise(
     samples: dict[str, list[float]], peaks: dict[str, int], reference: str
 ) -> dict[str, dict[str, dict[str, float]]]:
-    """Median, min, max in ms, peak memory, and the pairwise ratio to `reference`."""
-    result = {}
-    for name, runs in samples.items():
-        times = [seconds * 1000 for seconds in runs]
-        ratios = [
-            mine / theirs for mine, theirs in zip(samples[reference], runs, strict=True)
-        ]
-        result[name] = {
-            "median_ms": round(statistics.median(times), 2),
-            "min_ms": round(min(times), 2),
-            "max_ms": round(max(times), 2),
-            "peak_rss_kib": peaks[name],
-            "entrypoint_over_this": round(statistics.median(ratios), 3),
+    """Spread in ms, peak memory, and the pairwise ratio of `reference` to each."""
+    return {
+        "commands": {
+            name: {
+                **spread(runs),
+                "peak_rss_kib": peaks[name],
+                "entrypoint_over_this": ratio(samples[reference], runs),
+            }
+            for name, runs in samples.items()
         }
-    return {"commands": result}
+    }
 
 
 def memory(work: Path, entrypoint: Path, size: int) -> dict[str, int]:
