@@ -6,7 +6,9 @@ can report every bad input at once instead of stopping at the first.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from typing import NamedTuple
 
 from entrypoint.manifest import KEY_PATTERN, Manifest
@@ -15,6 +17,7 @@ from entrypoint.manifest import KEY_PATTERN, Manifest
 # mistake (a mounted directory of logs, a binary), and reading it all would
 # only delay the error.
 MAX_SECRET_BYTES = 1024 * 1024
+_NOT_REGULAR = {errno.EINVAL: "not a regular file (a pipe, socket or device)"}
 
 
 class Found(NamedTuple):
@@ -163,9 +166,14 @@ def _read_limited(path: str) -> bytes | None:
     Reads through the descriptor in pieces sized from fstat: asking for the
     limit in one read would allocate a megabyte per secret.
     """
-    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    # O_NONBLOCK: a FIFO with no writer must not hang the container's start.
+    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     try:
-        chunk = os.fstat(descriptor).st_size + 1
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            code = errno.EISDIR if stat.S_ISDIR(info.st_mode) else errno.EINVAL
+            raise OSError(code, _NOT_REGULAR.get(code, os.strerror(code)))
+        chunk = info.st_size + 1
         pieces = []
         total = 0
         while piece := os.read(descriptor, max(chunk, 4096)):

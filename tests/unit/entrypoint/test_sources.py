@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -221,6 +222,16 @@ def test_bad_key_file_is_a_problem(environ: dict[str, str], message: str) -> Non
     assert from_key_file("K", environ, problems) is None
     assert len(problems) == 1
     assert message in problems[0]
+
+
+def test_key_file_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """A pipe with no writer would hang the start; it is reported instead."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    problems: list[str] = []
+
+    assert from_key_file("K", {"K_FILE": str(fifo)}, problems) is None
+    assert "not a regular file" in problems[0]
 
 
 def test_environment_value_must_be_utf8() -> None:
