@@ -74,11 +74,24 @@ def configure(level: str, form: str) -> Any:
 def _console(threshold: int) -> Any:
     import structlog  # noqa: PLC0415 - a person at a terminal can wait for it
 
+    console = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+
+    def render(logger: Any, name: str, event: Any) -> str:
+        # A person reads errors and hints as text below the line, not as
+        # quoted strings with \n escapes in the middle of it.
+        prose = [
+            f"{key}: {event.pop(key)}" for key in ("error", "hint") if event.get(key)
+        ]
+        line: str = console(logger, name, event)
+        return "".join(
+            [line, *("\n    " + text.replace("\n", "\n    ") for text in prose)]
+        )
+
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()),
+            render,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(threshold),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 
-from entrypoint.log import JsonLogger
+import pytest
+
+from entrypoint.log import JsonLogger, configure
 
 
 def test_event_is_one_json_object_per_line() -> None:
@@ -63,3 +65,22 @@ def test_exc_info_adds_the_traceback() -> None:
         log.debug("entrypoint.traceback", exc_info=True)
 
     assert "ValueError: invalid literal" in json.loads(stream.getvalue())["exception"]
+
+
+def test_console_format_puts_error_and_hint_below_the_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """For a person: the event on one line, the message and hint as text under it."""
+    log = configure("info", "console")
+
+    log.error("entrypoint.failed", error="two problems:\n  - A\n  - B", hint="fix")
+    lines = capsys.readouterr().err.splitlines()
+
+    assert "entrypoint.failed" in lines[0]
+    assert "\\n" not in lines[0]
+    assert lines[1:] == [
+        "    error: two problems:",
+        "      - A",
+        "      - B",
+        "    hint: fix",
+    ]
