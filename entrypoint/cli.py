@@ -133,21 +133,19 @@ def start(settings: Settings, environ: dict[str, str], log: Any) -> int:
 
 def _prepare(settings: Settings, environ: dict[str, str], log: Any) -> process.Launch:
     """Everything up to the start; the resolved values die with this frame."""
-    resolution = gather(settings, environ, log)
-    resolution.raise_for_problems()
-    target = privileges.choose(settings.user, allow_root=settings.allow_root)
     path = process.find(settings.command[0], environ.get("PATH"))
-    _write(settings, resolution, target, log)
+    resolution, target = _resolve_and_write(settings, environ, log)
     child_env = _child_environment(settings, environ, resolution, target)
     return process.Launch(path, list(settings.command), child_env, target)
 
 
-def _write(
-    settings: Settings,
-    resolution: Resolution,
-    target: privileges.Target | None,
-    log: Any,
-) -> None:
+def _resolve_and_write(
+    settings: Settings, environ: dict[str, str], log: Any
+) -> tuple[Resolution, privileges.Target | None]:
+    """Resolve, decide who will read the file, and write it; or raise."""
+    resolution = gather(settings, environ, log)
+    resolution.raise_for_problems()
+    target = privileges.choose(settings.user, allow_root=settings.allow_root)
     owner = envfile.Owner(target.uid, target.gid) if target else envfile.Owner()
     texts = {key: value.text for key, value in resolution.values.items()}
     envfile.write(settings.env_file, envfile.serialise(texts), owner)
@@ -157,6 +155,7 @@ def _write(
         sources={key: value.source for key, value in resolution.values.items()},
         env_file=settings.env_file,
     )
+    return resolution, target
 
 
 def _supervise(settings: Settings, environ: dict[str, str], log: Any) -> int:
@@ -195,10 +194,7 @@ def _rewrite(settings: Settings, environ: dict[str, str], log: Any) -> bool:
     if pid == 0:
         code = 1
         try:
-            resolution = gather(settings, environ, log)
-            resolution.raise_for_problems()
-            target = privileges.choose(settings.user, allow_root=settings.allow_root)
-            _write(settings, resolution, target, log)
+            _resolve_and_write(settings, environ, log)
             code = 0
         except EntrypointError as error:
             log.warning("secrets.reload_failed", error=error.message, kept="old .env")
