@@ -10,6 +10,7 @@ from __future__ import annotations
 EX_OK = 0
 EX_USAGE = 64
 EX_NOUSER = 67
+EX_SOFTWARE = 70
 EX_CANTCREAT = 73
 EX_NOPERM = 77
 EX_CONFIG = 78

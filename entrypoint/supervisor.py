@@ -21,7 +21,7 @@ from contextlib import suppress
 from typing import Any
 
 from entrypoint import privileges
-from entrypoint.errors import EntrypointError
+from entrypoint.errors import EX_NOEXEC, EX_SOFTWARE, EntrypointError
 from entrypoint.process import CATCHABLE, Launch, reset_signals
 from entrypoint.settings import Supervision
 from entrypoint.watch import Watcher
@@ -83,10 +83,10 @@ def _child(prepare: Callable[[], Launch], log: Any) -> None:
         os._exit(error.exit_code)
     except OSError as error:
         log.error("entrypoint.failed", error=f"exec failed: {error.strerror}")
-        os._exit(126)
+        os._exit(EX_NOEXEC)
     except BaseException:  # noqa: BLE001 - a fork must never return into the caller
         log.error("entrypoint.failed", error="unexpected error in the child")
-        os._exit(70)
+        os._exit(EX_SOFTWARE)
 
 
 def _take_terminal() -> None:
