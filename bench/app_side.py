@@ -38,7 +38,7 @@ def app_side(work: Path, entrypoint: Path, size: int, rounds: int) -> dict[str, 
     model = create_model(  # type: ignore[call-overload]
         f"Settings{size}", __base__=BaseSettings, **dict.fromkeys(keys, (str, ...))
     )
-    loaders = {
+    loaders: dict[str, Callable[[], BaseSettings]] = {
         "secrets_dir": lambda: model(_secrets_dir=str(directory)),
         "env_file": lambda: model(_env_file=str(env_file)),
     }

@@ -6,6 +6,7 @@ filesystem the .env's fsync alone costs about 25 ms."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 import subprocess
 import time
@@ -39,7 +40,7 @@ def container_level(root: Path, rounds: int) -> dict[str, Any]:
     }
     times = alternate(
         {
-            name: (lambda arguments=arguments: _time_to_healthy(values, arguments))
+            name: functools.partial(_time_to_healthy, values, arguments)
             for name, arguments in variants.items()
         },
         rounds,

@@ -21,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from timing import alternate, ratio, spread
 
@@ -138,7 +140,7 @@ def plant(work: Path, size: int) -> tuple[Path, Path, list[str]]:
 
 def process_level(
     work: Path, entrypoint: Path, python: str, size: int, rounds: int
-) -> dict:
+) -> dict[str, Any]:
     """Each command ends by exec'ing /bin/true as nobody (tini: as its child)."""
     directory, manifest, keys = plant(work, size)
     env_dir = work / f"run-{size}"
@@ -187,11 +189,12 @@ def measure(
     commands: dict[str, tuple[Command, dict[str, str]]], rounds: int
 ) -> dict[str, list[float]]:
     """Milliseconds per run of every command, rounds alternating."""
+
+    def runner(argv: Command, extra: dict[str, str]) -> Callable[[], float]:
+        return lambda: run_once(argv, extra, BASE_ENV) * 1000
+
     return alternate(
-        {
-            name: (lambda command=command: run_once(*command, BASE_ENV) * 1000)
-            for name, command in commands.items()
-        },
+        {name: runner(*command) for name, command in commands.items()},
         rounds,
     )
 
@@ -275,7 +278,7 @@ def memory(work: Path, entrypoint: Path, size: int) -> dict[str, int]:
     }
 
 
-def render(report: dict) -> str:
+def render(report: dict[str, Any]) -> str:
     lines = [f"machine: {report['machine']}", ""]
     lines.append(
         f"{'N':>5}  {'command':<12} {'median ms':>10} {'min':>8} {'max':>8} "

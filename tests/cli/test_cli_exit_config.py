@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from cli_harness import Result, Runner, Workspace
+    from cli_harness import Environ, Result, Runner, Workspace
 
 pytestmark = pytest.mark.root
 
@@ -23,7 +23,7 @@ TOKEN_MANIFEST = "# @required @secret\nAPI_TOKEN=\n"
 
 
 def _refused(
-    run: Runner, workspace: Workspace, *options: str, env: dict | None = None
+    run: Runner, workspace: Workspace, *options: str, env: Environ | None = None
 ) -> Result:
     result = run(*options, "--user", "nobody", "--", *workspace.touch(), env=env)
 

@@ -90,7 +90,7 @@ def _remove_labelled(client: docker.DockerClient) -> None:
     A secret stays in use until the tasks of a removed service are gone, so
     secrets are retried for a while before giving up.
     """
-    selector = {"label": f"{LABEL}={SESSION}"}
+    selector: dict[str, str | list[str] | bool] = {"label": f"{LABEL}={SESSION}"}
     with contextlib.suppress(APIError):  # not a swarm manager: no services
         for service in client.services.list(filters=selector):
             with contextlib.suppress(NotFound, APIError):
@@ -106,7 +106,9 @@ def _remove_labelled(client: docker.DockerClient) -> None:
             network.remove()
 
 
-def _remove_secrets(client: docker.DockerClient, selector: dict[str, str]) -> bool:
+def _remove_secrets(
+    client: docker.DockerClient, selector: dict[str, str | list[str] | bool]
+) -> bool:
     """Try to remove each labelled secret; True while some are still in use."""
     try:
         secrets = client.secrets.list(filters=selector)

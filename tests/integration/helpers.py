@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from docker.models.containers import Container
 from dotenv import dotenv_values
@@ -119,7 +119,10 @@ def run_in(
     container: Container, command: list[str], user: str = "root"
 ) -> tuple[int, str, str]:
     """Run `command` inside the container: exit code, stdout, stderr."""
-    code, (stdout, stderr) = container.exec_run(command, user=user, demux=True)
+    code, output = container.exec_run(command, user=user, demux=True)
+    # demux=True makes the output a (stdout, stderr) pair, which the stubs lack.
+    stdout, stderr = cast("tuple[bytes | None, bytes | None]", output)
+    assert code is not None, "a command run without detach has an exit code"
     return code, (stdout or b"").decode(), (stderr or b"").decode()
 
 
@@ -219,6 +222,7 @@ def assert_not_leaked(
     planted = [value for value in planted if value]
     assert planted, "nothing planted to look for"
     for container in containers:
+        assert container.id, f"{container.name} has no id"
         places = {
             f"docker logs {container.name}": logs_of(container),
             f"docker inspect {container.name}": json.dumps(

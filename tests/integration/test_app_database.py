@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from helpers import logs_of, publish_on_loopback, run_in, wait_until
+from integration.helpers import logs_of, publish_on_loopback, run_in, wait_until
 from pydantic import SecretStr
 from testcontainers.core.container import DockerContainer
 

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from docker.models.containers import Container
-from helpers import (
+from integration.helpers import (
     SECRET_FILES,
     assert_env_file_private,
     assert_not_leaked,
@@ -75,10 +75,17 @@ def stack(
         wait=True,
     )
     with compose:
-        app = docker_client.containers.get(compose.get_container("app").ID)
-        db = docker_client.containers.get(compose.get_container("db").ID)
+        app = docker_client.containers.get(_container_id(compose, "app"))
+        db = docker_client.containers.get(_container_id(compose, "db"))
         port = int(compose.get_service_port("app", 8000) or 0)
         yield Stack(app, db, port, planted)
+
+
+def _container_id(compose: DockerCompose, service: str) -> str:
+    """The id of the service's container, which compose lists once it is up."""
+    container_id = compose.get_container(service).ID
+    assert container_id, f"compose reports no container for {service}"
+    return container_id
 
 
 def _env_file(work: Path, images: dict[str, str]) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from helpers import (
+from integration.helpers import (
     ENV_FILE,
     assert_env_file_private,
     assert_not_leaked,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from docker.errors import NotFound
 from docker.models.containers import Container
-from helpers import (
+from integration.helpers import (
     APP_UID,
     ENV_FILE,
     SECRET_FILES,

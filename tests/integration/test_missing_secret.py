@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docker.errors import NotFound
 from docker.models.containers import Container
-from helpers import (
+from integration.helpers import (
     ENV_FILE,
     SECRET_FILES,
     assert_not_leaked,

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from docker.errors import APIError, NotFound
 from docker.models.containers import Container
-from helpers import (
+from integration.helpers import (
     SECRET_FILES,
     assert_env_file_private,
     assert_not_leaked,
@@ -106,7 +106,9 @@ def _free_port() -> int:
 
 def _containers(client: docker.DockerClient, service: str) -> list[Container]:
     """The running containers of one service's tasks."""
-    selector = {"label": f"com.docker.swarm.service.name={service}"}
+    selector: dict[str, str | list[str] | bool] = {
+        "label": f"com.docker.swarm.service.name={service}"
+    }
     return list(client.containers.list(filters=selector))
 
 

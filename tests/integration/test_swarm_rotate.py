@@ -94,8 +94,7 @@ def deploy(
     created: list[Any] = []
 
     def create(command: str, references: list[SecretReference]) -> Any:
-        # The SDK's stubs leave services.create unannotated.
-        service = swarm.services.create(  # type: ignore[no-untyped-call]
+        service = swarm.services.create(
             images["BASE_IMAGE"],
             command=["sh", "-c", command],
             name=f"rot{secrets.token_hex(4)}",

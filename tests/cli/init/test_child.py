@@ -12,9 +12,10 @@ import signal
 from typing import TYPE_CHECKING
 
 import pytest
+from cli_harness import SYSTEM_PYTHON
 from support import commands
 
-from .conftest import STATUS_PROBE, SYSTEM_PYTHON
+from .conftest import STATUS_PROBE
 
 if TYPE_CHECKING:
     from .conftest import Space

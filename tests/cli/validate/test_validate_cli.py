@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Project
+    from validate.conftest import Project
 
 FORMATS = ["text", "json", "sarif"]
 

@@ -17,7 +17,7 @@ from secretsctl.swarm.engine import Engine
 from secretsctl.swarm.errors import EX_UNAVAILABLE
 
 if TYPE_CHECKING:
-    from conftest import FakeDocker
+    from unit.secretsctl.swarm.conftest import FakeDocker
 
 MANIFEST = """\
 # @secret @generate=password

@@ -10,7 +10,7 @@ from secretsctl.swarm.engine import Service
 from secretsctl.swarm.rollout import Policy, Snapshot, assess, wait
 
 if TYPE_CHECKING:
-    from conftest import FakeClock
+    from unit.secretsctl.swarm.conftest import FakeClock
 
 
 def task(

@@ -18,7 +18,7 @@ from secretsctl.swarm.errors import EX_TEMPFAIL, EX_UNAVAILABLE
 from secretsctl.swarm.rollout import Policy
 
 if TYPE_CHECKING:
-    from conftest import FakeClock, FakeDocker, FakeService
+    from unit.secretsctl.swarm.conftest import FakeClock, FakeDocker, FakeService
 
 MANIFEST = """\
 # @secret @generate=password
