@@ -10,6 +10,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -148,6 +149,25 @@ def test_full_disk_keeps_the_old_env_file_and_leaves_no_temporary(
         _refused(result, workspace, EX_CANTCREAT, before=[".env"])
         assert workspace.env_file.read_text() == 'OLD="kept"\n'
         assert "No space left on device" in result.stderr, str(result)
+
+
+def test_missing_cap_chown_is_73_naming_the_capability(
+    run: Runner, workspace: Workspace
+) -> None:
+    """Root without CAP_CHOWN cannot give the .env away: a 73 with a hint.
+
+    The bounding set is what a hardened container's cap_drop removes; root
+    that execs the entrypoint with CHOWN out of it lacks the capability.
+    """
+    without_chown = replace(
+        run, prefix=("setpriv", "--bounding-set=-chown", "--", *run.prefix)
+    )
+
+    result = without_chown("--user", "nobody", *workspace.touch())
+
+    _refused(result, workspace, EX_CANTCREAT)
+    assert "CAP_CHOWN" in result.stderr, str(result)
+    assert not workspace.env_file.parent.exists(), str(result)
 
 
 @pytest.mark.parametrize(
