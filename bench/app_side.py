@@ -12,29 +12,19 @@ from typing import Any
 from pydantic import create_model
 from pydantic_settings import BaseSettings
 from timing import alternate, ratio, spread
+from workload import entrypoint_argv, locate
 
 
 def app_side(work: Path, entrypoint: Path, size: int, rounds: int) -> dict[str, Any]:
-    directory = work / f"secrets-{size}"
-    manifest = work / f"manifest-{size}"
+    workload = locate(work, size)
+    directory = workload.directory
     env_file = work / f"app-{size}" / ".env"
     subprocess.run(
-        [
-            str(entrypoint),
-            "--secrets-dir",
-            str(directory),
-            "--manifest",
-            str(manifest),
-            "--env-file",
-            str(env_file),
-            "--allow-root",
-            "--",
-            "/bin/true",
-        ],
+        entrypoint_argv(entrypoint, workload, env_file, "--allow-root"),
         check=True,
         stderr=subprocess.DEVNULL,
     )
-    keys = [path.name for path in sorted(directory.iterdir())]
+    keys = [key.lower() for key in workload.keys]
     model = create_model(  # type: ignore[call-overload]
         f"Settings{size}", __base__=BaseSettings, **dict.fromkeys(keys, (str, ...))
     )

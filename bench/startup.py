@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import platform
-import secrets
 import shutil
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from timing import alternate, ratio, spread
+from workload import entrypoint_argv, plant
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -124,42 +124,17 @@ def _cpu_model() -> str:
     return platform.machine()
 
 
-def plant(work: Path, size: int) -> tuple[Path, Path, list[str]]:
-    """N secret files of random 32-byte values and the manifest declaring them."""
-    directory = work / f"secrets-{size}"
-    directory.mkdir()
-    keys = [f"SECRET_{index:04d}" for index in range(size)]
-    lines = []
-    for key in keys:
-        (directory / key.lower()).write_text(secrets.token_urlsafe(32) + "\n")
-        lines += ["# @required @secret", f"{key}="]
-    manifest = work / f"manifest-{size}"
-    manifest.write_text("\n".join(lines) + "\n")
-    return directory, manifest, keys
-
-
 def process_level(
     work: Path, entrypoint: Path, python: str, size: int, rounds: int
 ) -> dict[str, Any]:
     """Each command ends by exec'ing /bin/true as nobody (tini: as its child)."""
-    directory, manifest, keys = plant(work, size)
-    env_dir = work / f"run-{size}"
-    file_env = {f"{key}_FILE": str(directory / key.lower()) for key in keys}
+    workload = plant(work, size)
+    keys = workload.keys
+    env_file = work / f"run-{size}" / "ep.env"
+    file_env = {f"{key}_FILE": str(workload.directory / key.lower()) for key in keys}
     commands: dict[str, tuple[Command, dict[str, str]]] = {
         "entrypoint": (
-            [
-                str(entrypoint),
-                "--secrets-dir",
-                str(directory),
-                "--manifest",
-                str(manifest),
-                "--env-file",
-                str(env_dir / "ep.env"),
-                "--user",
-                "nobody",
-                "--",
-                "/bin/true",
-            ],
+            entrypoint_argv(entrypoint, workload, env_file, "--user", "nobody"),
             {},
         ),
         "shell+gosu": (

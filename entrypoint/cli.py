@@ -26,9 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = parse(sys.argv[1:] if argv is None else argv, environ)
     except UsageError as error:
         # The log settings may be what is wrong: report in the default format.
-        from entrypoint.log import configure  # noqa: PLC0415
+        from entrypoint.log import configure, failed  # noqa: PLC0415
 
-        return _failed(configure("info", default_format()), error)
+        return failed(configure("info", default_format()), error)
     if settings.help:
         sys.stdout.write(USAGE)
         return EX_OK
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         return EX_OK
 
     # Imported after the cheap paths so that --help and --version stay instant.
-    from entrypoint.log import configure  # noqa: PLC0415
+    from entrypoint.log import configure, failed  # noqa: PLC0415
 
     log = configure(settings.log_level, settings.log_format)
     try:
@@ -46,17 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         return start(settings, environ, log)
     except EntrypointError as error:
         log.debug("entrypoint.traceback", exc_info=True)
-        return _failed(log, error)
-
-
-def _failed(log: Any, error: EntrypointError) -> int:
-    log.error(
-        "entrypoint.failed",
-        error=error.message,
-        hint=error.hint,
-        exit_code=error.exit_code,
-    )
-    return error.exit_code
+        return failed(log, error)
 
 
 def gather(settings: Settings, environ: dict[str, str], log: Any) -> Resolution:

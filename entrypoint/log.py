@@ -18,6 +18,8 @@ import sys
 import time
 from typing import Any, TextIO
 
+from entrypoint.errors import EntrypointError
+
 LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40}
 
 
@@ -57,6 +59,17 @@ class JsonLogger:
         record["timestamp"] = _timestamp()
         self.stream.write(json.dumps(record, default=str) + "\n")
         self.stream.flush()
+
+
+def failed(log: Any, error: EntrypointError) -> int:
+    """Log the one event every failure ends in; return its exit code."""
+    log.error(
+        "entrypoint.failed",
+        error=error.message,
+        hint=error.hint,
+        exit_code=error.exit_code,
+    )
+    return error.exit_code
 
 
 def configure(level: str, form: str) -> Any:

@@ -22,6 +22,7 @@ from typing import Any
 
 from entrypoint import privileges
 from entrypoint.errors import EX_NOEXEC, EX_SOFTWARE, EntrypointError
+from entrypoint.log import failed
 from entrypoint.process import CATCHABLE, Launch, reset_signals
 from entrypoint.settings import Supervision
 from entrypoint.watch import Watcher
@@ -74,13 +75,7 @@ def _child(prepare: Callable[[], Launch], log: Any) -> None:
         log.info("command.exec", program=launch.argv[0], path=launch.path)
         os.execve(launch.path, launch.argv, launch.env)
     except EntrypointError as error:
-        log.error(
-            "entrypoint.failed",
-            error=error.message,
-            hint=error.hint,
-            exit_code=error.exit_code,
-        )
-        os._exit(error.exit_code)
+        os._exit(failed(log, error))
     except OSError as error:
         log.error("entrypoint.failed", error=f"exec failed: {error.strerror}")
         os._exit(EX_NOEXEC)
